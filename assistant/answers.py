@@ -1,0 +1,50 @@
+"""What an answer is: its text, whether it abstained, and the citations it rests on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited passage. ``quote`` is exactly ``loaded_text[start:end]`` of ``source``.
+
+    For md and txt files the loaded text is the file itself (read as UTF-8); for html and pdf it
+    is the extracted text, and ``page`` gives the PDF page (1-based) where the quote starts.
+    """
+
+    n: int
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    heading: str = ""
+    page: int | None = None
+    verified: bool = True
+
+
+@dataclass
+class Answer:
+    """A short answer with ``[n]`` markers tied to ``citations``; ``abstained`` when the sources fall short."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    mode: str = "extractive"
+    retrieval_query: str = ""
+    seconds: float = 0.0
+    passages: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable dict (used by ``--json``, the web API and the evaluation)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Answer":
+        """Rebuild an answer from ``to_dict()`` output (e.g. from the web API)."""
+        citations = [Citation(**c) for c in data.get("citations", [])]
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "citations"}
+        return cls(citations=citations, **fields)

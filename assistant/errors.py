@@ -1,0 +1,25 @@
+"""The package's exceptions. Each message says what to do; surfaces print it without a traceback."""
+
+
+class AssistantError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class InvalidQuestionError(AssistantError, ValueError):
+    """The question is empty, blank or too long."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder is missing or holds nothing that can be read."""
+
+
+class IndexStoreError(AssistantError):
+    """The index cannot be opened or written."""
+
+
+class EmbeddingModelError(AssistantError):
+    """The embedding model cannot be loaded offline."""
+
+
+class QuestionSetError(AssistantError):
+    """A question-set file is malformed."""

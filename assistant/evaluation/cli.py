@@ -1,0 +1,145 @@
+"""``assistant eval``: run a question set and write a report. Heavy imports happen inside the command."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from assistant.errors import AssistantError
+
+
+def _load_floors(path: Path) -> dict[str, float]:
+    try:
+        floors = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise AssistantError(f"cannot read floors file {path}: {exc}") from None
+    if not isinstance(floors, dict) or not all(isinstance(v, (int, float)) for v in floors.values()):
+        raise AssistantError(f'{path} must be a JSON object of metric -> floor, e.g. {{"answer_accuracy": 0.9}}')
+    return floors
+
+
+def evaluate(
+    questions_file: Path,
+    *,
+    corpus: Path | None = None,
+    index: Path | None = None,
+    url: str | None = None,
+    out: Path = Path("eval-report"),
+    k: int | None = None,
+    compare: Path | None = None,
+    progress: bool = True,
+) -> tuple[dict, dict[str, Path]]:
+    """Validate the set, ask every question, score, and write the report; return it and its paths."""
+    from assistant.evaluation import report as reporting
+    from assistant.evaluation import runner
+    from assistant.evaluation.questions import load_questions
+
+    questions = load_questions(questions_file)  # the whole file is checked before anything is asked
+    old = reporting.load_report(compare) if compare else None
+    if k is None:
+        from assistant.settings import Settings
+
+        k = Settings().k
+    if url:
+        ask = runner.remote_asker(url)
+        target = f"web UI at {url}"
+    else:
+        ask = runner.local_asker(corpus, index, k)
+        target = "in-process Assistant" + (f" (corpus {corpus})" if corpus else "")
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    outcomes = runner.run_questions(questions, ask, progress=progress)
+    meta = {
+        "questions_file": str(questions_file),
+        "target": target,
+        "url": url,
+        "started": started.isoformat(timespec="seconds"),
+        "wall_seconds": round(time.perf_counter() - t0, 3),
+        "compare_path": str(compare) if compare else None,
+    }
+    report = reporting.build_report(outcomes, k, meta, old)
+    paths = reporting.write_report(report, out)
+    return report, paths
+
+
+def _summary_lines(report: dict) -> list[str]:
+    c = report["counts"]
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.1%}"
+
+    lines = [
+        f"questions {c['questions']}, passed {c['passed']}, errors {report['errors']}",
+        f"answer accuracy     {pct(report['answer_accuracy'])} ({c['answer_correct']}/{c['answerable']})",
+        f"citation accuracy   {pct(report['citation_accuracy'])} "
+        f"({c['citation_correct']}/{c['answerable_with_evidence']})",
+        f"citation precision  {pct(report['citation_precision'])} "
+        f"({c['citations_with_evidence']}/{c['citations']})",
+        f"recall@{report['meta']['k']:<2}          {pct(report['recall_at_k'])}, "
+        f"MRR {report['mrr'] if report['mrr'] is None else round(report['mrr'], 3)}",
+        f"abstention accuracy {pct(report['abstention_accuracy'])} ({c['abstain_correct']}/{c['unanswerable']})",
+        f"false refusals      {pct(report['false_refusal_rate'])} ({c['refused']}/{c['answerable']})",
+    ]
+    if report["latency_p50_ms"] is not None:
+        lines.append(f"latency p50 {report['latency_p50_ms']:.0f} ms, p95 {report['latency_p95_ms']:.0f} ms")
+    cmp = report.get("compare")
+    if cmp:
+        lines.append(f"against {cmp['against']}: {cmp['fixed']} fixed, {cmp['broken']} broken")
+        for f in cmp["flipped"]:
+            lines.append(f"  {f['id']}: {f['was']} -> {f['now']}")
+    return lines
+
+
+@click.command("eval")
+@click.argument("questions_file", metavar="QUESTIONS.jsonl", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), help="Corpus folder (in-process runs).")
+@click.option("--index", type=click.Path(path_type=Path, file_okay=False), help="Index folder (in-process runs).")
+@click.option("--url", help="Ask a running web UI through its /ask endpoint instead of in-process.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("eval-report"),
+    show_default=True,
+    help="Folder for report.json, report.md and the charts.",
+)
+@click.option("-k", "k", type=click.IntRange(1, 50), help="Passages retrieved per question (default: settings).")
+@click.option(
+    "--compare",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An older report.json: add metric deltas and list the questions that flipped.",
+)
+@click.option(
+    "--floors",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='JSON of metric floors (e.g. tests/data/eval_floors.json); exit 1 when a metric falls below.',
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def eval_command(questions_file, corpus, index, url, out, k, compare, floors, quiet):
+    """Ask every question of QUESTIONS.jsonl and write a scored report into --out.
+
+    Each line of the JSONL file is one question: {"id", "kind", "question", "history",
+    "answers", "evidence", "answerable", "forbidden"}. The whole file is validated first.
+    """
+    if url and (corpus or index):
+        raise click.UsageError("--corpus and --index apply to in-process runs; the UI at --url uses its own")
+    try:
+        floor_values = _load_floors(floors) if floors else None
+        report, paths = evaluate(
+            questions_file, corpus=corpus, index=index, url=url, out=out, k=k, compare=compare, progress=not quiet
+        )
+    except AssistantError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in _summary_lines(report):
+        click.echo(line)
+    click.echo(f"report: {paths['markdown']} and {paths['json']}")
+    if floor_values:
+        from assistant.evaluation.metrics import check_floors
+
+        misses = check_floors(report, floor_values)
+        if misses:
+            raise click.ClickException("below the floors: " + "; ".join(misses))
+        click.echo("all floors met: " + ", ".join(f"{k} >= {v}" for k, v in floor_values.items()))

@@ -1,0 +1,90 @@
+"""Ask every question of a set, in-process through ``Assistant`` or over HTTP through the UI's ``/ask``."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import AssistantError
+from assistant.evaluation.questions import Question
+
+# ask(question, history) -> Answer.to_dict()-shaped dict
+AskFn = Callable[[str, list[tuple[str, str]]], dict]
+
+
+@dataclass
+class Outcome:
+    """What asking one question produced: an answer dict, or the error it raised."""
+
+    question: Question
+    answer: dict | None
+    error: str | None
+    latency_ms: float | None
+
+
+def local_asker(corpus: Path | None = None, index: Path | None = None, k: int | None = None) -> AskFn:
+    """An ``ask`` function over an in-process ``Assistant`` (settings not given come from ``Settings``)."""
+    from assistant import Assistant  # heavy: models and Chroma load here, not at import
+
+    kwargs: dict = {}
+    if corpus is not None:
+        kwargs["corpus_dir"] = corpus
+    if index is not None:
+        kwargs["index_dir"] = index
+    if k is not None:
+        kwargs["k"] = k
+    bot = Assistant(**kwargs)
+    # Load the model and build or open the index now, so the first question's latency is not
+    # the start-up time of the whole assistant.
+    bot.warm_up()
+
+    def ask(question: str, history: list[tuple[str, str]]) -> dict:
+        return bot.ask(question, history=history or None).to_dict()
+
+    return ask
+
+
+def remote_asker(url: str) -> AskFn:
+    """An ``ask`` function over a running web UI's gradio ``/ask`` endpoint."""
+    try:
+        from gradio_client import Client
+    except ImportError:  # pragma: no cover - the package ships it
+        raise AssistantError("--url needs gradio_client; install it with `pip install gradio_client`") from None
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means the same thing to the user
+        raise AssistantError(
+            f"cannot reach the assistant UI at {url} ({type(exc).__name__}: {exc}); start it with `assistant serve`"
+        ) from None
+
+    def ask(question: str, history: list[tuple[str, str]]) -> dict:
+        result = client.predict(question, json.dumps([list(t) for t in history]), api_name="/ask")
+        if isinstance(result, str):
+            result = json.loads(result)
+        if not isinstance(result, dict):
+            raise AssistantError(f"/ask returned {type(result).__name__}, expected an answer object")
+        return result
+
+    return ask
+
+
+def run_questions(questions: Sequence[Question], ask: AskFn, *, progress: bool = True) -> list[Outcome]:
+    """Ask each question in order; an exception from one question is recorded and the run goes on."""
+    from tqdm import tqdm
+
+    outcomes: list[Outcome] = []
+    bar = tqdm(questions, desc="evaluating", unit="q", disable=not progress, leave=False)
+    for q in bar:
+        bar.set_postfix_str(q.id, refresh=False)
+        started = time.perf_counter()
+        try:
+            answer = ask(q.question, list(q.history))
+        except Exception as exc:  # noqa: BLE001 - one bad question must not end the run
+            outcomes.append(Outcome(q, None, f"{type(exc).__name__}: {exc}", None))
+            continue
+        outcomes.append(Outcome(q, answer, None, (time.perf_counter() - started) * 1000.0))
+    bar.close()
+    return outcomes

@@ -1,0 +1,140 @@
+"""The ``Assistant``: one object over the whole path, load -> chunk -> embed/store -> retrieve -> answer -> cite.
+
+Construction is cheap; the model and index load on first use (``warm_up``), so surfaces that only
+parse arguments stay instant. One instance is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.answers import Answer
+from assistant.errors import InvalidQuestionError
+from assistant.settings import Settings
+
+
+class Assistant:
+    """Grounded, cited answers over the documents in ``corpus_dir``."""
+
+    def __init__(
+        self,
+        corpus_dir: str | Path | None = None,
+        index_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        **overrides,
+    ) -> None:
+        values = dict(overrides)
+        if corpus_dir is not None:
+            values["corpus_dir"] = Path(corpus_dir)
+        if index_dir is not None:
+            values["index_dir"] = Path(index_dir)
+        self.settings = settings.model_copy(update=values) if settings else Settings(**values)
+        self._lock = threading.RLock()
+        self._embeddings = None
+        self._store = None
+        self._retriever = None
+        self._answerer = None
+
+    # --- building --------------------------------------------------------------------------------
+
+    def needs_ingest(self) -> bool:
+        """True when the index is missing, stale, or built with other settings."""
+        from assistant.ingest import needs_ingest
+
+        return needs_ingest(self.settings)
+
+    def ingest(self, rebuild: bool = False, progress: bool = True):
+        """Index new and changed corpus files, drop deleted ones; returns an ``IngestReport``."""
+        from assistant.ingest import ingest
+
+        with self._lock:
+            report = ingest(self.settings, rebuild=rebuild, embeddings=self._load_embeddings(), progress=progress)
+            if self._retriever is not None:
+                self._open_index()
+            return report
+
+    def warm_up(self) -> None:
+        """Load the embedding model and the index now (building the index first if there is none)."""
+        with self._lock:
+            if self._retriever is not None:
+                return
+            from assistant.ingest import ingest
+            from assistant.store import Manifest
+
+            manifest = Manifest.load(self.settings.index_dir)
+            if manifest is None or manifest.signature != self.settings.index_signature():
+                ingest(self.settings, embeddings=self._load_embeddings())
+            self._open_index()
+
+    def _load_embeddings(self):
+        if self._embeddings is None:
+            from assistant.embeddings import load_embeddings
+
+            self._embeddings = load_embeddings(self.settings.embedding_model)
+        return self._embeddings
+
+    def _open_index(self) -> None:
+        from assistant.answering import ExtractiveAnswerer
+        from assistant.retrieval import HybridRetriever
+        from assistant.store import open_store
+
+        self._store = open_store(self.settings, self._load_embeddings())
+        retriever = HybridRetriever(store=self._store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
+        retriever.refresh()
+        self._retriever = retriever
+        self._answerer = ExtractiveAnswerer(self.settings, self._embeddings)
+
+    # --- asking ----------------------------------------------------------------------------------
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]] | None = None, k: int | None = None) -> Answer:
+        """Answer ``question`` (with earlier ``(question, answer)`` turns for follow-ups)."""
+        from assistant.conversation import resolve
+
+        t0 = time.perf_counter()
+        question = self._validate(question)
+        self.warm_up()
+        retriever, answerer = self._retriever, self._answerer
+        parsed, query = resolve(question, _pairs(history), retriever.stats.proper)
+        docs = retriever.search(query, k or self.settings.k)
+        answer = answerer.answer(parsed, query, docs, retriever.stats)
+        answer.question = question
+        answer.retrieval_query = query
+        answer.passages = [_passage(d) for d in docs]
+        answer.seconds = round(time.perf_counter() - t0, 4)
+        return answer
+
+    def _validate(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestionError("the question is empty: type a question about the documents")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InvalidQuestionError(
+                f"the question is {len(question)} characters long; keep it under {limit} (ask about one thing at a time)"
+            )
+        return question.strip()
+
+
+def _pairs(history) -> list[tuple[str, str]]:
+    """Accept (question, answer) pairs as tuples or lists (JSON gives lists)."""
+    out = []
+    for turn in history or []:
+        if isinstance(turn, (list, tuple)) and len(turn) == 2:
+            out.append((str(turn[0] or ""), str(turn[1] or "")))
+    return out
+
+
+def _passage(doc) -> dict:
+    meta = doc.metadata
+    return {
+        "source": meta["source"],
+        "title": meta.get("title", ""),
+        "heading": meta.get("heading", ""),
+        "start": meta["start"],
+        "end": meta["end"],
+        "text": doc.page_content[meta.get("prefix_len", 0):],
+        "score": meta.get("score", 0.0),
+        "page": meta.get("page") or None,
+    }

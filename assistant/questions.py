@@ -1,0 +1,81 @@
+"""What a question asks for: the expected answer type, its key terms and the names it mentions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant import terms
+
+AMOUNT, NUMBER, DATE, NAME, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "place", "rank", "percent"
+
+# Ordered: the first pattern that matches names the expected answer type.
+_TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion)\b|\bhow many percent\b", re.I)),
+    (RANK, re.compile(r"\b(what|which) (rank|ranking|place|position)\b|\bhow (high|low|well) did\b.*\brank|\branked? (what|where)\b|\bwhere did\b.*\brank", re.I)),
+    (DATE, re.compile(r"\bwhen\b|\b(what|which) (year|date|month|decade)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
+    (NUMBER, re.compile(r"\bhow many\b", re.I)),
+    (AMOUNT, re.compile(
+        r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"
+        r"|\bhow expensive\b|\bwhat (did|does|will|would) .{0,60}\bcost\b|\bworth\b", re.I)),
+    (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state|place|location|island|town)\b", re.I)),
+    (NAME, re.compile(
+        r"\bwho\b|\bwhom\b|\bwhose\b|\b(what|which) (company|companies|firm|firms|person|people|organi[sz]ation|institute|school"
+        r"|university|group|agency|ministry|newsletter|chip|chips|name|brand|country|countries|nation)\b|\bname (of|the)\b", re.I)),
+]
+
+_FOLLOW_UP_RE = re.compile(
+    r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|there|he|him|his|she|her|hers|the same|the latter|the former)\b",
+    re.I,
+)
+
+
+@dataclass
+class Question:
+    text: str
+    answer_type: str | None
+    terms: list[str]                      # stemmed content terms of the question itself
+    carried: list[str] = field(default_factory=list)   # stemmed terms carried over from earlier turns
+    names: list[str] = field(default_factory=list)     # names, numbers and years the question mentions
+
+    @property
+    def all_terms(self) -> list[str]:
+        return self.terms + [t for t in self.carried if t not in self.terms]
+
+
+def answer_type(question: str) -> str | None:
+    for kind, pattern in _TYPE_PATTERNS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def analyse(question: str, proper: frozenset[str] = frozenset()) -> Question:
+    """Parse a question; ``proper`` lists stems the corpus uses as names."""
+    content = [t for t in terms.content_terms(question) if t not in terms.QUESTION_FRAME_STEMS]
+    names = [n for n in terms.name_runs(question, proper) if n.lower() not in terms.STOPWORDS]
+    names += [y for y in terms.YEAR_RE.findall(question)]
+    names += [a for a in terms.amounts(question)]
+    return Question(question, answer_type(question), list(dict.fromkeys(content)), names=list(dict.fromkeys(names)))
+
+
+def is_follow_up(question: str, n_terms: int) -> bool:
+    """Does the question lean on the conversation (a pronoun, or too few words to stand alone)?"""
+    return bool(_FOLLOW_UP_RE.search(question)) or n_terms <= 2
+
+
+def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()) -> list[str]:
+    """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", ...)."""
+    if kind == AMOUNT:
+        return terms.amounts(text)
+    if kind == PERCENT:
+        return terms.PERCENT_RE.findall(text) or [m.group(0) for m in terms.PERCENT_RE.finditer(text)]
+    if kind == NUMBER:
+        return [n for n in terms.numbers(text) if not terms.YEAR_RE.fullmatch(n)]
+    if kind == DATE:
+        return terms.dates(text)
+    if kind == RANK:
+        return terms.ordinals(text)
+    if kind in (NAME, PLACE):
+        return terms.name_runs(text, proper)
+    return []

