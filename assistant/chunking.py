@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no nos fig figs approx est dept "
@@ -157,7 +157,8 @@ def _bounded(text: str, spans: list[Span], limit: int) -> list[Span]:
 
 def _make_chunk(text: str, group: list[Span], meta: dict, title: str, heading: str, index: int) -> Document:
     start, end = group[0].start, group[-1].end
-    context = " > ".join(x for x in (title, heading) if x)
+    # The heading path tells chunks of one document apart; the title only when there is no heading.
+    context = heading or title
     prefix = f"{context}\n\n" if context else ""
     metadata = {
         "source": meta["source"],

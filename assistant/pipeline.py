@@ -85,7 +85,9 @@ class Assistant:
         retriever = HybridRetriever(store=self._store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
         retriever.refresh()
         self._retriever = retriever
-        self._answerer = ExtractiveAnswerer(self.settings, self._embeddings)
+        answerer = ExtractiveAnswerer(self.settings, self._embeddings)
+        answerer.warm_up([text for _, text, _ in retriever.chunks])
+        self._answerer = answerer
 
     # --- asking ----------------------------------------------------------------------------------
 
@@ -98,8 +100,11 @@ class Assistant:
         self.warm_up()
         retriever, answerer = self._retriever, self._answerer
         parsed, query = resolve(question, _pairs(history), retriever.stats.proper)
-        docs = retriever.search(query, k or self.settings.k)
-        answer = answerer.answer(parsed, query, docs, retriever.stats)
+        k = k or self.settings.k
+        # The answerer ranks sentences itself, so it reads a wider pool than the k passages reported.
+        pool = retriever.search(query, 2 * k)
+        docs = pool[:k]
+        answer = answerer.answer(parsed, query, pool, retriever.stats)
         answer.question = question
         answer.retrieval_query = query
         answer.passages = [_passage(d) for d in docs]

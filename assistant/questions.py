@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant import terms
 
-AMOUNT, NUMBER, DATE, NAME, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "place", "rank", "percent"
+AMOUNT, NUMBER, DATE, NAME, PERSON, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "person", "place", "rank", "percent"
 
 # Ordered: the first pattern that matches names the expected answer type.
 _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -19,8 +19,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"
         r"|\bhow expensive\b|\bwhat (did|does|will|would) .{0,60}\bcost\b|\bworth\b", re.I)),
     (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state|place|location|island|town)\b", re.I)),
+    (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)),
     (NAME, re.compile(
-        r"\bwho\b|\bwhom\b|\bwhose\b|\b(what|which) (company|companies|firm|firms|person|people|organi[sz]ation|institute|school"
+        r"\b(what|which) (company|companies|firm|firms|person|people|organi[sz]ation|institute|school"
         r"|university|group|agency|ministry|newsletter|chip|chips|name|brand|country|countries|nation)\b|\bname (of|the)\b", re.I)),
 ]
 
@@ -37,17 +38,28 @@ class Question:
     terms: list[str]                      # stemmed content terms of the question itself
     carried: list[str] = field(default_factory=list)   # stemmed terms carried over from earlier turns
     names: list[str] = field(default_factory=list)     # names, numbers and years the question mentions
+    below_country: bool = False                         # a city, region or site is asked for
+    surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
     def all_terms(self) -> list[str]:
         return self.terms + [t for t in self.carried if t not in self.terms]
 
 
+_BELOW_COUNTRY_RE = re.compile(r"\b(city|cities|town|region|prefecture|province|state|island|district|site|location)\b", re.I)
+
+
 def answer_type(question: str) -> str | None:
-    for kind, pattern in _TYPE_PATTERNS:
-        if pattern.search(question):
-            return kind
-    return None
+    """The type asked for by the question's first wh-phrase ("Why ... whose people" asks no type)."""
+    hits = []
+    for order, (kind, pattern) in enumerate(_TYPE_PATTERNS):
+        m = pattern.search(question)
+        if m:
+            hits.append((m.start(), order, kind))
+    first_wh = re.search(r"\b(why|how|what|which|who|whom|whose|when|where)\b", question, re.I)
+    if first_wh and first_wh.group(1).lower() == "why":
+        hits = [h for h in hits if h[0] < first_wh.start()]
+    return min(hits)[2] if hits else None
 
 
 def analyse(question: str, proper: frozenset[str] = frozenset()) -> Question:
@@ -55,8 +67,19 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> Question:
     content = [t for t in terms.content_terms(question) if t not in terms.QUESTION_FRAME_STEMS]
     names = [n for n in terms.name_runs(question, proper) if n.lower() not in terms.STOPWORDS]
     names += [y for y in terms.YEAR_RE.findall(question)]
-    names += [a for a in terms.amounts(question)]
-    return Question(question, answer_type(question), list(dict.fromkeys(content)), names=list(dict.fromkeys(names)))
+    names += [m.group(0).strip() for m in terms.AMOUNT_RE.finditer(question)]
+    surface = {}
+    for w in terms.words(question):
+        for t in terms.content_terms(w):
+            surface.setdefault(t, w.lower())
+    return Question(
+        question,
+        answer_type(question),
+        list(dict.fromkeys(content)),
+        names=list(dict.fromkeys(names)),
+        below_country=bool(_BELOW_COUNTRY_RE.search(question)),
+        surface=surface,
+    )
 
 
 def is_follow_up(question: str, n_terms: int) -> bool:
@@ -64,7 +87,7 @@ def is_follow_up(question: str, n_terms: int) -> bool:
     return bool(_FOLLOW_UP_RE.search(question)) or n_terms <= 2
 
 
-def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()) -> list[str]:
+def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset(), below_country: bool = False) -> list[str]:
     """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", ...)."""
     if kind == AMOUNT:
         return terms.amounts(text)
@@ -76,6 +99,11 @@ def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()
         return terms.dates(text)
     if kind == RANK:
         return terms.ordinals(text)
-    if kind in (NAME, PLACE):
+    if kind == PLACE:
+        return terms.places(text, True) if below_country else terms.name_runs(text, proper)
+    if kind == NAME:
         return terms.name_runs(text, proper)
+    if kind == PERSON:
+        # "Who is ..." asks for a person or an organisation, not a country.
+        return [n for n in terms.name_runs(text, proper) if not terms.is_country_or_demonym(n)]
     return []

@@ -82,6 +82,10 @@ class HybridRetriever(BaseRetriever):
             self._chunks, self._bm25, self._stats = chunks, bm25, stats
 
     @property
+    def chunks(self) -> list[tuple[str, str, dict]]:
+        return self._chunks
+
+    @property
     def stats(self) -> CorpusStats:
         if self._stats is None:
             self.refresh()

@@ -29,6 +29,7 @@ QUESTION_FRAME = frozenset(
     cost costs costing price amount sum size big large value worth total figure number year years date
     time name named person people company companies firm organisation organization who whom where city
     country place percent percentage share rank ranked ranking position
+    held hold holds take took taken place happen happened happens located locate based situated called
     """.split()
 )
 
@@ -97,12 +98,23 @@ ORDINAL_RE = re.compile(
 )
 
 
+MULTIPLIER_RE = re.compile(r"\b(?:double[sd]?|doubling|triple[sd]?|tripling|quadruple[sd]?|halve[sd]?|\w+fold)\b", re.I)
+
+
 def amounts(text: str) -> list[str]:
-    return [m.group(0).strip() for m in AMOUNT_RE.finditer(text) if not YEAR_RE.fullmatch(m.group(0).strip())]
+    """Money, quantities with a scale or unit, and multipliers ("triple")."""
+    found = [m.group(0).strip() for m in AMOUNT_RE.finditer(text) if not YEAR_RE.fullmatch(m.group(0).strip())]
+    return found + MULTIPLIER_RE.findall(text)
 
 
 def numbers(text: str) -> list[str]:
-    return [m.group(0) for m in NUMBER_RE.finditer(text)]
+    """Counts: numbers that are not years and not part of a money amount."""
+    money = [m.span() for m in AMOUNT_RE.finditer(text)]
+    return [
+        m.group(0)
+        for m in NUMBER_RE.finditer(text)
+        if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in money)
+    ]
 
 
 def dates(text: str) -> list[str]:
@@ -145,3 +157,44 @@ def name_runs(text: str, proper: frozenset[str] = frozenset()) -> list[str]:
     if current:
         runs.append(" ".join(current))
     return runs
+
+
+# --- Places --------------------------------------------------------------------------------------
+
+_LOCATIVE_RE = re.compile(r"\b(?:in|at|near|from|to|outside|inside|across|around)\s+(?:the\s+)?((?:[a-z]+\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.add(value.lower())
+                names.add(value.split(",")[0].lower())
+    return frozenset(names)
+
+
+def is_country_or_demonym(name: str) -> bool:
+    """"Japan", "Taiwanese", "Korean": a country, or an adjective made from one."""
+    low = name.lower()
+    if low in country_names():
+        return True
+    return any(len(low) > len(c) >= 4 and low[:4] == c[:4] and low.endswith(("ese", "an", "ish", "i")) for c in country_names())
+
+
+def places(text: str, below_country: bool) -> list[str]:
+    """Capitalised names after a locative preposition ("in Hiroshima"); with ``below_country``
+    (a city, region or prefecture is asked for), names of countries do not count."""
+    out = []
+    for m in _LOCATIVE_RE.finditer(FOOTNOTE_RE.sub("", text)):
+        name = " ".join(w for w in m.group(1).split() if w[:1].isupper())
+        if not name or name.lower() in STOPWORDS:
+            continue
+        if below_country and is_country_or_demonym(name):
+            continue
+        out.append(name)
+    return out

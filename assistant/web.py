@@ -15,6 +15,7 @@ import ipaddress
 import json
 import logging
 import os
+import socket
 import sys
 import time
 from functools import lru_cache
@@ -164,7 +165,8 @@ def render_sources(corpus_dir: Path, answer: "Answer | None") -> str:
             f'<div class="source-card" data-n="{int(c.n)}">'
             f'<div class="source-title">[{int(c.n)}] {_escape(c.title or c.source)}</div>'
             f'<div class="source-meta">{" · ".join(meta)}</div>'
-            f'<blockquote class="source-context">{_escape(before)}<mark>{_escape(quote)}</mark>{_escape(after)}</blockquote>'
+            f'<blockquote class="source-context">{_escape(before)}<mark>{_escape(quote)}</mark>'
+            f"{_escape(after)}</blockquote>"
             "</div>"
         )
     return "".join(cards)
@@ -177,7 +179,9 @@ def parse_history(history_json: str | None) -> list[tuple[str, str]]:
     try:
         data = json.loads(history_json)
     except json.JSONDecodeError as exc:
-        raise AssistantError(f"history_json is not valid JSON ({exc.msg}); pass a list of [question, answer] pairs.") from exc
+        raise AssistantError(
+            f"history_json is not valid JSON ({exc.msg}); pass a list of [question, answer] pairs."
+        ) from exc
     if not isinstance(data, list) or not all(
         isinstance(p, (list, tuple)) and len(p) == 2 and all(isinstance(s, str) for s in p) for p in data
     ):
@@ -250,7 +254,12 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Chat", elem_id="chat", height=520, buttons=["copy"], feedback_options=None
+                    label="Chat",
+                    elem_id="chat",
+                    height=520,
+                    buttons=["copy"],
+                    feedback_options=None,
+                    latex_delimiters=[],
                 )
                 with gr.Row():
                     box = gr.Textbox(
@@ -306,6 +315,25 @@ def resolve_auth(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] 
     return None
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise ``AssistantError`` when ``host:port`` cannot be bound (in use, or not an address here)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise AssistantError(
+            f"Cannot resolve --host {host} ({exc.strerror}); use an address of this machine."
+        ) from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as exc:
+            raise AssistantError(
+                f"Cannot serve on {host}:{port} ({exc.strerror}); pick another port with --port."
+            ) from None
+
+
 def start(
     settings: "Settings",
     host: str = "127.0.0.1",
@@ -318,6 +346,7 @@ def start(
     if auth is None and settings.auth is not None:
         auth = settings.auth.get_secret_value()
     credentials = resolve_auth(host, auth, no_auth)
+    check_port_free(host, port)  # fail before the model loads, not after
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
     from assistant import Assistant
@@ -326,7 +355,10 @@ def start(
     bot = Assistant(settings=settings)
     notice = None
     if bot.needs_ingest():
-        print(f"The index in {settings.index_dir} is missing or out of date: ingesting {settings.corpus_dir} …", flush=True)
+        print(
+            f"The index in {settings.index_dir} is missing or out of date: ingesting {settings.corpus_dir} …",
+            flush=True,
+        )
         report = bot.ingest(progress=True)
         summary = report.summary()
         print(summary, flush=True)
@@ -378,7 +410,9 @@ def launch(
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback needs --auth or --no-auth.")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback needs --auth or --no-auth."
+)
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--auth", default=None, metavar="USER:PASSWORD", help="Ask for this login (or set ASSISTANT_AUTH).")
 @click.option("--no-auth", is_flag=True, help="Serve off loopback without a login (think twice).")
@@ -403,7 +437,9 @@ def serve_command(
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-            raise AssistantError(f"Invalid setting {where}: {first.get('msg')} (check the ASSISTANT_* variables).") from None
+            raise AssistantError(
+                f"Invalid setting {where}: {first.get('msg')} (check the ASSISTANT_* variables)."
+            ) from None
         launch(settings, host=host, port=port, auth=auth, no_auth=no_auth)
     except AssistantError as exc:
         click.echo(f"Error: {' '.join(str(exc).split())}", err=True)

@@ -94,7 +94,7 @@ def test_evidence_matching_ignores_case_whitespace_and_footnotes():
 
 
 def test_answer_words_skips_markers():
-    assert metrics.answer_words("Japan plans $65 billion [1] [2].") == 5
+    assert metrics.answer_words("Japan plans $65 billion [1] [2].") == 4
     assert metrics.answer_words("") == 0
 
 
@@ -139,7 +139,8 @@ def test_ratio_and_mean_of_nothing_are_none():
 
 
 def test_correct_answer_with_correct_citation_passes():
-    s = scored(ans=answer("It is $65 billion [1].", citations=[cite(PASSAGE_HIT)], passages=[PASSAGE_MISS, PASSAGE_HIT]))
+    ans = answer("It is $65 billion [1].", citations=[cite(PASSAGE_HIT)], passages=[PASSAGE_MISS, PASSAGE_HIT])
+    s = scored(ans=ans)
     assert (s.verdict, s.answer_correct, s.citation_correct, s.evidence_rank) == ("pass", True, True, 2)
     assert (s.citations, s.citations_with_evidence, s.words, s.abstained) == (1, 1, 4, False)
 
@@ -152,7 +153,8 @@ def test_right_answer_wrong_citation_fails_on_citation_only():
 
 def test_abstaining_on_answerable_is_a_false_refusal():
     s = scored(ans=answer("The sources do not say.", abstained=True, passages=[PASSAGE_HIT]))
-    assert (s.verdict, s.answer_correct, s.citation_correct, s.evidence_rank, s.words) == ("fail", False, False, 1, None)
+    assert (s.verdict, s.answer_correct, s.citation_correct) == ("fail", False, False)
+    assert (s.evidence_rank, s.words) == (1, None)
     assert "abstained on an answerable question" in s.reasons
 
 
@@ -207,13 +209,18 @@ def test_summary_by_hand():
         scored(
             "b",
             kind="entity",
-            ans=answer("Ten billion [1][2]", citations=[cite(PASSAGE_HIT), cite(PASSAGE_MISS, 50)], passages=[PASSAGE_MISS, PASSAGE_HIT]),
+            ans=answer(
+                "Ten billion [1][2]",
+                citations=[cite(PASSAGE_HIT), cite(PASSAGE_MISS, 50)],
+                passages=[PASSAGE_MISS, PASSAGE_HIT],
+            ),
             latency=20,
         ),
         # 3: false refusal, evidence not retrieved, 30 ms
         scored("c", ans=answer("Not in the sources.", abstained=True, passages=[PASSAGE_MISS]), latency=30),
         # 4: unanswerable, abstained, 40 ms
-        scored("d", kind="none", answerable=False, answers=(), evidence=(), ans=answer("No.", abstained=True), latency=40),
+        scored("d", kind="none", answerable=False, answers=(), evidence=(), ans=answer("No.", abstained=True),
+               latency=40),
         # 5: unanswerable, answered
         scored("e", kind="none", answerable=False, answers=(), evidence=(), ans=answer("Yes it is [1]."), latency=100),
         # 6: error
@@ -277,7 +284,9 @@ def write(tmp_path, *lines: str):
     return path
 
 
-GOOD = '{"id": "q1", "kind": "numeric", "question": "How much?", "answers": [["$65 billion"]], "evidence": ["x"], "extra": 1}'
+GOOD = json.dumps(
+    {"id": "q1", "kind": "numeric", "question": "How much?", "answers": [["$65 billion"]], "evidence": ["x"], "x": 1}
+)
 
 
 def test_load_questions_reads_fields_and_defaults(tmp_path):
@@ -400,3 +409,15 @@ def test_load_report_errors(tmp_path):
     (tmp_path / "y.json").write_text("{")
     with pytest.raises(ReportError, match="cannot read"):
         load_report(tmp_path / "y.json")
+
+
+def test_forbidden_text_in_an_abstention_does_not_count():
+    # An abstention may name the closest passage's title, which can hold a figure; it claims nothing.
+    s = scored(
+        answerable=False,
+        answers=(),
+        evidence=(),
+        forbidden=["65 billion"],
+        ans=answer("The sources don't give that: the closest passage (Japan's $65 Billion ...).", abstained=True),
+    )
+    assert (s.verdict, s.abstain_correct, s.reasons) == ("pass", True, [])

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+slow = pytest.mark.slow
+
 from assistant.answers import Answer
 from assistant.errors import AssistantError
 from assistant.web import parse_history, render_sources, resolve_auth
@@ -33,7 +35,8 @@ title: "Quokka Foundry <script>window.__pwned_title = 1; alert('title')</script>
 
 # Quokka Foundry notes <img src=x onerror="window.__pwned_heading = 1; alert('heading')">
 
-The Quokka Foundry in Sapporo makes <script>window.__pwned_doc = 1; alert('doc')</script> test wafers for seven nanometre chips <img src=x onerror="window.__pwned_img = 1; alert('img')"> every week.
+The Quokka Foundry in Sapporo makes <script>window.__pwned_doc = 1; alert('doc')</script> test wafers \
+for seven nanometre chips <img src=x onerror="window.__pwned_img = 1; alert('img')"> every week.
 """
 QUOKKA = "What does the Quokka Foundry in Sapporo make?"
 QUESTIONS = [
@@ -134,6 +137,7 @@ def get(url: str) -> tuple[int, str]:
 # --------------------------------------------------------------------------- the /ask API
 
 
+@slow
 def test_ask_answers_tsmc_with_cited_quote(client):
     data = client.predict(TSMC, api_name="/ask")
     answer = Answer.from_dict(data)
@@ -144,6 +148,7 @@ def test_ask_answers_tsmc_with_cited_quote(client):
     assert answer.citations[0].source == "japan-ai-chip-investment.md"
 
 
+@slow
 def test_ask_takes_history_as_json(client):
     import json
 
@@ -153,12 +158,14 @@ def test_ask_takes_history_as_json(client):
     assert isinstance(data["citations"], list)
 
 
+@slow
 def test_ask_lists_only_the_ask_endpoint(client):
     info = client.view_api(return_format="dict", print_info=False)
     assert list(info["named_endpoints"]) == ["/ask"]
     assert [p["parameter_name"] for p in info["named_endpoints"]["/ask"]["parameters"]] == ["question", "history_json"]
 
 
+@slow
 @pytest.mark.parametrize(
     ("question", "history", "message"),
     [
@@ -176,6 +183,7 @@ def test_ask_errors_come_back_as_messages(client, question, history, message):
     assert "Traceback" not in str(info.value)
 
 
+@slow
 def test_question_with_script_is_data_not_markup(client, server):
     question = '<script>window.__pwned_q = 1</script><img src=x onerror="alert(1)"> What is Rapidus?'
     data = client.predict(question, api_name="/ask")
@@ -184,6 +192,7 @@ def test_question_with_script_is_data_not_markup(client, server):
     assert "<script" not in panel and "<img" not in panel
 
 
+@slow
 def test_document_with_script_is_escaped_in_sources_panel(client, server):
     data = client.predict(QUOKKA, api_name="/ask")
     answer = Answer.from_dict(data)
@@ -196,6 +205,7 @@ def test_document_with_script_is_escaped_in_sources_panel(client, server):
     assert "<mark>" in panel
 
 
+@slow
 def test_concurrent_clients(server):
     """10 gradio_client clients asking 5 questions each, all at once: 50 answers, no errors."""
     from gradio_client import Client
@@ -225,6 +235,7 @@ def test_concurrent_clients(server):
     )
 
 
+@slow
 def test_ask_latency(client):
     lat = []
     for i in range(50):
@@ -240,6 +251,7 @@ def test_ask_latency(client):
 # --------------------------------------------------------------------------- the page and files
 
 
+@slow
 def test_page_shows_start_up_notice(server):
     status, body = get(server.url + "config")
     assert status == 200
@@ -247,17 +259,35 @@ def test_page_shows_start_up_notice(server):
     assert "How much did TSMC" in body  # the example questions
 
 
+@slow
 def test_start_up_ingest_was_reported_in_console(server):
     log = "".join(server.lines)
     assert "missing or out of date: ingesting" in log
     assert "Traceback" not in log
 
 
+@slow
 @pytest.mark.parametrize("target", ["ui.py", "assistant/settings.py", "/etc/passwd"])
 def test_no_files_served_outside_corpus(server, target):
     path = target if target.startswith("/") else str(ROOT / target)
     assert get(f"{server.url}gradio_api/file={path}")[0] in (403, 404)
     assert get(f"{server.url}gradio_api/file={server.corpus}/japan-ai-chip-investment.md")[0] in (403, 404)
+
+
+@slow
+def test_auth_on_loopback_asks_for_the_login(tmp_path):
+    from gradio_client import Client
+
+    srv = Server(tmp_path, ("--auth", "ann:s3cret"))
+    try:
+        srv.wait_ready()
+        assert get(srv.url + "config")[0] == 401
+        with pytest.raises(Exception):
+            Client(srv.url, verbose=False, auth=("ann", "wrong"))
+        data = Client(srv.url, verbose=False, auth=("ann", "s3cret")).predict(TSMC, api_name="/ask")
+        assert "8.6" in data["text"]
+    finally:
+        srv.stop()
 
 
 # --------------------------------------------------------------------------- start-up rules (no server)
@@ -316,6 +346,18 @@ def test_ui_reports_bad_setting_in_one_line():
     assert done.returncode == 1
     assert done.stderr.startswith("Error: Invalid setting k:")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_ui_reports_busy_port_in_one_line():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = run_ui("--port", str(port))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: Cannot serve on 127.0.0.1:{port} (Address already in use); pick another port with --port.\n"
+    )
 
 
 def test_importing_web_loads_no_heavy_libraries():

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime, timezone
+import sys
 from pathlib import Path
 
 import click
@@ -22,48 +21,10 @@ def _load_floors(path: Path) -> dict[str, float]:
     return floors
 
 
-def evaluate(
-    questions_file: Path,
-    *,
-    corpus: Path | None = None,
-    index: Path | None = None,
-    url: str | None = None,
-    out: Path = Path("eval-report"),
-    k: int | None = None,
-    compare: Path | None = None,
-    progress: bool = True,
-) -> tuple[dict, dict[str, Path]]:
-    """Validate the set, ask every question, score, and write the report; return it and its paths."""
-    from assistant.evaluation import report as reporting
-    from assistant.evaluation import runner
-    from assistant.evaluation.questions import load_questions
-
-    questions = load_questions(questions_file)  # the whole file is checked before anything is asked
-    old = reporting.load_report(compare) if compare else None
-    if k is None:
-        from assistant.settings import Settings
-
-        k = Settings().k
-    if url:
-        ask = runner.remote_asker(url)
-        target = f"web UI at {url}"
-    else:
-        ask = runner.local_asker(corpus, index, k)
-        target = "in-process Assistant" + (f" (corpus {corpus})" if corpus else "")
-    started = datetime.now(timezone.utc)
-    t0 = time.perf_counter()
-    outcomes = runner.run_questions(questions, ask, progress=progress)
-    meta = {
-        "questions_file": str(questions_file),
-        "target": target,
-        "url": url,
-        "started": started.isoformat(timespec="seconds"),
-        "wall_seconds": round(time.perf_counter() - t0, 3),
-        "compare_path": str(compare) if compare else None,
-    }
-    report = reporting.build_report(outcomes, k, meta, old)
-    paths = reporting.write_report(report, out)
-    return report, paths
+def _fail(message: str) -> None:
+    """One line on stderr and exit 1, the way every ``assistant`` command reports an error."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 def _summary_lines(report: dict) -> list[str]:
@@ -128,11 +89,13 @@ def eval_command(questions_file, corpus, index, url, out, k, compare, floors, qu
         raise click.UsageError("--corpus and --index apply to in-process runs; the UI at --url uses its own")
     try:
         floor_values = _load_floors(floors) if floors else None
+        from assistant.evaluation.runner import evaluate
+
         report, paths = evaluate(
             questions_file, corpus=corpus, index=index, url=url, out=out, k=k, compare=compare, progress=not quiet
         )
-    except AssistantError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (AssistantError, ValueError) as exc:  # ValueError: settings from ASSISTANT_* that do not validate
+        _fail(str(exc))
     for line in _summary_lines(report):
         click.echo(line)
     click.echo(f"report: {paths['markdown']} and {paths['json']}")
@@ -141,5 +104,5 @@ def eval_command(questions_file, corpus, index, url, out, k, compare, floors, qu
 
         misses = check_floors(report, floor_values)
         if misses:
-            raise click.ClickException("below the floors: " + "; ".join(misses))
-        click.echo("all floors met: " + ", ".join(f"{k} >= {v}" for k, v in floor_values.items()))
+            _fail("below the floors: " + "; ".join(misses))
+        click.echo("all floors met: " + ", ".join(f"{name} >= {v}" for name, v in floor_values.items()))

@@ -7,7 +7,8 @@ Matching rules
 * An **answer group** matches when any one of its alternatives occurs in the answer text after
   both are lower-cased, stripped of ``[n]`` / ``[^n]`` markers and thousands separators
   (``10,000`` == ``10000``), and stripped of all whitespace ("$65billion" == "$65 billion").
-  Every group must match. ``forbidden`` texts are matched the same way.
+  Every group must match. ``forbidden`` texts are matched the same way, in answers that did not
+  abstain (an abstention claims nothing; unanswerable questions are scored on abstention alone).
 * **Evidence** is found in a passage or a cited quote when the passage contains one of the
   evidence texts after both are lower-cased, whitespace-collapsed and stripped of Markdown
   footnote markers such as ``[^2]``. The evidence texts of a question are alternatives: any
@@ -189,7 +190,9 @@ def score_question(
     s.latency_ms = latency_ms
     if not s.abstained:
         s.words = answer_words(text)
-    bad = forbidden_found(text, forbidden)
+    # Forbidden texts are claims an answer must not make; an abstention makes none (its text may
+    # still name the closest passage, e.g. a title holding a figure), so only answers are checked.
+    bad = [] if s.abstained else forbidden_found(text, forbidden)
     if bad:
         s.reasons.append("forbidden text in the answer: " + "; ".join(repr(b) for b in bad))
 
@@ -213,7 +216,7 @@ def score_question(
                 s.reasons.append("no cited quote contains the evidence")
         ok = s.answer_correct and s.citation_correct is not False
     else:
-        s.abstain_correct = s.abstained and not bad
+        s.abstain_correct = s.abstained
         if not s.abstained:
             s.reasons.append("answered a question the sources cannot answer")
         ok = s.abstain_correct
@@ -246,7 +249,7 @@ def summarise(scored: Sequence[Scored], k: int) -> dict:
     * citation_precision: of the distinct citations on answerable questions with evidence, the share
       whose quote contains the evidence.
     * recall_at_k / mrr: over questions with evidence (answerable or not), from the retrieved passages.
-    * abstention_accuracy: unanswerable questions that abstained without forbidden text.
+    * abstention_accuracy: unanswerable questions that abstained.
     * false_refusal_rate: answerable questions that abstained (errors are not refusals).
     * mean_answer_words: over answers that did not abstain.
     * latency_p50_ms / latency_p95_ms: over questions that did not raise.

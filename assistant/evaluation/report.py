@@ -192,6 +192,7 @@ def _counts_note(key: str, c: dict) -> str:
         "citation_accuracy": f"{c['citation_correct']}/{c['answerable_with_evidence']} answerable with evidence",
         "citation_precision": f"{c['citations_with_evidence']}/{c['citations']} citations",
         "recall_at_k": f"{c['retrieved_at_k']}/{c['with_evidence']} with evidence",
+        "mrr": f"{c['with_evidence']} with evidence",
         "abstention_accuracy": f"{c['abstain_correct']}/{c['unanswerable']} unanswerable",
         "false_refusal_rate": f"{c['refused']}/{c['answerable']} answerable",
         "errors": f"of {c['questions']} questions",
@@ -212,7 +213,8 @@ def render_markdown(report: dict) -> str:
         f"- Question set: `{meta.get('questions_file')}` ({counts['questions']} questions, "
         f"{counts['passed']} passed)",
         f"- Asked: {meta.get('target')}; k = {meta['k']}",
-        f"- Started {meta.get('started')}; wall time {meta.get('wall_seconds', 0):.1f} s",
+        f"- Started {meta.get('started')}; asking took {meta.get('wall_seconds', 0):.1f} s "
+        f"after {meta.get('warm_up_seconds', 0):.1f} s of start-up (model, index)",
         "",
         "## Summary",
         "",
@@ -306,17 +308,21 @@ def draw_charts(report: dict, out: Path) -> list[Path]:
         ("abstention_accuracy", "abstention"),
         ("recall_at_k", f"recall@{report['meta']['k']}"),
     ]
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.4 * len(kinds) + 2), 4))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.4 * len(kinds) + 2), 4.5))
     width = 0.8 / len(series)
     for i, (key, label) in enumerate(series):
         xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(kinds))]
         vals = [report["per_kind"][kd][key] for kd in kinds]
-        ax.bar([x for x, v in zip(xs, vals) if v is not None], [v for v in vals if v is not None], width, label=label)
+        bars = ax.bar(
+            [x for x, v in zip(xs, vals) if v is not None], [v for v in vals if v is not None], width, label=label
+        )
+        # Values on the bars, so a 0 shows as "0" and stays apart from "nothing to measure" (no bar).
+        ax.bar_label(bars, fmt="%.2g", fontsize=7, padding=1)
     ax.set_xticks(range(len(kinds)), kinds, rotation=20 if len(kinds) > 4 else 0)
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.12)
     ax.set_ylabel("share of questions")
     ax.set_title("Accuracy by kind (no bar: nothing to measure)")
-    ax.legend(loc="lower right", fontsize="small")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=len(series), fontsize="small", frameon=False)
     fig.tight_layout()
     acc_path = out / ACCURACY_CHART
     fig.savefig(acc_path, dpi=100)

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.errors import AssistantError
@@ -88,3 +89,51 @@ def run_questions(questions: Sequence[Question], ask: AskFn, *, progress: bool =
         outcomes.append(Outcome(q, answer, None, (time.perf_counter() - started) * 1000.0))
     bar.close()
     return outcomes
+
+
+def evaluate(
+    questions_file: Path,
+    *,
+    corpus: Path | None = None,
+    index: Path | None = None,
+    url: str | None = None,
+    out: Path = Path("eval-report"),
+    k: int | None = None,
+    compare: Path | None = None,
+    progress: bool = True,
+) -> tuple[dict, dict[str, Path]]:
+    """Validate the set, ask every question, score, and write the report; return it and its file paths.
+
+    ``k`` (default: ``Settings().k``) is passed to the in-process ``Assistant`` and cuts the retrieved
+    passages for recall@k and MRR; with ``url`` the server keeps its own k.
+    """
+    from assistant.evaluation import report as reporting
+    from assistant.evaluation.questions import load_questions
+
+    questions = load_questions(questions_file)  # the whole file is checked before anything is asked
+    old = reporting.load_report(compare) if compare else None
+    if k is None:
+        from assistant.settings import Settings
+
+        k = Settings().k
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    if url:
+        ask = remote_asker(url)
+        target = f"web UI at {url}"
+    else:
+        ask = local_asker(corpus, index, k)
+        target = "in-process Assistant" + (f" (corpus {corpus})" if corpus else "")
+    t1 = time.perf_counter()
+    outcomes = run_questions(questions, ask, progress=progress)
+    meta = {
+        "questions_file": str(questions_file),
+        "target": target,
+        "url": url,
+        "started": started.isoformat(timespec="seconds"),
+        "warm_up_seconds": round(t1 - t0, 3),
+        "wall_seconds": round(time.perf_counter() - t1, 3),
+        "compare_path": str(compare) if compare else None,
+    }
+    report = reporting.build_report(outcomes, k, meta, old)
+    return report, reporting.write_report(report, out)
