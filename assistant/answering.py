@@ -117,19 +117,61 @@ class ExtractiveAnswerer:
             for w, v in zip(batch, self.embeddings.inner.embed_documents(batch) if hasattr(self.embeddings, "inner") else self.embeddings.embed_documents(batch)):
                 self.word_vectors[w] = np.asarray(v)
 
-    def answer(self, question: Question, query: str, docs: list[Document], stats: CorpusStats) -> Answer:
+    def answer(
+        self,
+        question: Question,
+        query: str,
+        docs: list[Document],
+        stats: CorpusStats,
+        parts: list[tuple[Question, str]] | None = None,
+    ) -> Answer:
+        """Answer ``question`` from ``docs``; a multi-part question is answered part by part."""
+        if parts and len(parts) > 1:
+            return self._answer_parts(question, parts, docs, stats)
         candidates = self._candidates(question, query, docs, stats)
         if not candidates:
             return self._abstain(question, docs, None)
         best = max(candidates, key=lambda c: c.relevance)
-        chosen = self._choose(question, candidates, best, stats)
+        chosen = self._choose(question, candidates, stats)
         if chosen is None:
             return self._abstain(question, docs, best)
-        picked = [chosen]
+        picked = [(chosen, question)]
         extra = self._second(question, candidates, chosen, stats)
         if extra is not None:
-            picked.append(extra)
+            picked.append((extra, question))
         return self._compose(question, picked)
+
+    def _answer_parts(
+        self, question: Question, parts: list[tuple[Question, str]], docs: list[Document], stats: CorpusStats
+    ) -> Answer:
+        chosen: dict[int, Candidate] = {}
+        missing: list[str] = []
+        # Parts that ask for a typed fact go first; the others then prefer sentences not yet used.
+        for i in sorted(range(len(parts)), key=lambda i: parts[i][0].answer_type is None):
+            part, query = parts[i]
+            cands = self._candidates(part, query, docs, stats)
+            used = {c.text for c in chosen.values()}
+            fresh = [c for c in cands if c.text not in used]
+            pick = None
+            for pool in (fresh, cands):
+                if pool:
+                    pick = self._choose(part, pool, stats)
+                if pick is not None:
+                    break
+            if pick is None:
+                missing.append(part.text)
+            else:
+                chosen[i] = pick
+        picked: list[tuple[Candidate, Question]] = []
+        for i in sorted(chosen):
+            if all(chosen[i].text != c.text for c, _ in picked):
+                picked.append((chosen[i], parts[i][0]))
+        if not picked:
+            return self._abstain(question, docs, None)
+        answer = self._compose(question, picked)
+        if missing:
+            answer.text += " The sources don't say " + "; ".join(f"\u201c{m}\u201d" for m in missing) + "."
+        return answer
 
     # --- scoring -------------------------------------------------------------------------------
 
@@ -150,7 +192,11 @@ class ExtractiveAnswerer:
         if not cands:
             return []
         vectors = np.array(self.embeddings.embed_documents([clean(c.text) for c in cands]))
-        qvec = np.array(self.embeddings.embed_query(query))
+        qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats)))
+        if question.carried:
+            # A follow-up is judged both as resolved and as asked, so the words carried over from
+            # earlier turns do not drown out what is asked now.
+            qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats)))) / 2
         soft = _SoftMatcher(self.embeddings, question, self.word_vectors)
         for cand, cos in zip(cands, vectors @ qvec):
             sent = _lexicon(cand.text)
@@ -163,6 +209,22 @@ class ExtractiveAnswerer:
             cand.cosine = float(cos)
             cand.relevance = 0.6 * cand.cosine + 0.3 * cand.coverage + 0.1 * cand.context
         return cands
+
+    def _expand(self, question: Question, query: str, stats: CorpusStats) -> str:
+        """Add the corpus's nearest words for question words it never uses ("processors" ->
+        "microchips"), so a question in other words still lands near its sentence."""
+        unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
+        if not unknown or not self.word_vectors:
+            return query
+        vocab = list(self.word_vectors)
+        matrix = np.stack([self.word_vectors[w] for w in vocab])
+        extra = []
+        for word, vec in zip(unknown, self.embeddings.embed_documents(unknown)):
+            sims = matrix @ np.asarray(vec)
+            for j in np.argsort(-sims)[:2]:
+                if sims[j] >= 0.5 and vocab[j] != word:
+                    extra.append(vocab[j])
+        return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
 
     @staticmethod
     def _coverage(question: Question, matched: dict[str, float], stats: CorpusStats) -> float:
@@ -201,33 +263,39 @@ class ExtractiveAnswerer:
             return False
         return True
 
-    def _choose(self, question: Question, cands: list[Candidate], best: Candidate, stats: CorpusStats) -> Candidate | None:
+    def _choose(self, question: Question, cands: list[Candidate], stats: CorpusStats) -> Candidate | None:
+        """The sentence that answers, or None when the evidence falls short (see the module doc)."""
         s = self.settings
-        ranked = sorted(cands, key=lambda c: -c.relevance)
-        usable = [c for c in ranked if self._names_present(question, c)]
+        weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
+        total = sum(weights.values()) or 1.0
+        # Question words the corpus never uses. When they are most of the question, it is put in
+        # other words than the sources', and meaning alone (the embedding) ranks the evidence.
+        unknown = [t for t in question.terms if not stats.known(t) and not t.isdigit()]
+        paraphrase = sum(weights[t] for t in unknown) / total >= 0.5
+        key = (lambda c: c.cosine) if paraphrase else (lambda c: c.relevance)
+        usable = sorted((c for c in cands if self._names_present(question, c)), key=key, reverse=True)
         if not usable:
             return None
         top = usable[0]
         if question.answer_type:
             typed = [c for c in usable if c.facts]
-            if not typed or typed[0].relevance < s.relative_margin * top.relevance:
+            if not typed or key(typed[0]) < s.relative_margin * key(top):
                 return None
             top = typed[0]
-        # Words the corpus never uses, matched by nothing close in the evidence's passage, are
-        # often the point of a near-miss ("the CEO of TSMC", "its capacity"): they discount the
-        # evidence. When they are most of the question, it is a paraphrase, and the embedding alone
-        # must vouch for the match.
-        weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
-        unmatched = [
-            t for t in question.terms
-            if not stats.known(t) and not t.isdigit() and top.context_matched.get(t, 0.0) == 0.0
-        ]
-        share = sum(weights[t] for t in unmatched) / (sum(weights.values()) or 1.0)
-        if share >= 0.5:
+        # In a follow-up, carried words can outweigh the question's own ("Which chips will it use?"):
+        # a close runner-up that matches the question's own words is the better evidence.
+        if question.carried and not any(top.matched.get(t) for t in question.terms):
+            pool = [c for c in usable if c.facts] if question.answer_type else usable
+            own = [c for c in pool if any(c.matched.get(t) for t in question.terms)]
+            if own and key(own[0]) >= s.relative_margin * key(top):
+                top = own[0]
+        if paraphrase:
             return top if top.cosine >= s.min_relevance else None
-        if top.relevance * (1.0 - 0.5 * share) < s.min_relevance:
-            return None
-        return top
+        # Otherwise unknown words left unmatched by the evidence's passage are often the point of a
+        # near-miss ("the CEO of TSMC", "its capacity"): they discount the evidence.
+        unmatched = [t for t in unknown if top.context_matched.get(t, 0.0) == 0.0]
+        share = sum(weights[t] for t in unmatched) / total
+        return top if top.relevance * (1.0 - 0.5 * share) >= s.min_relevance else None
 
     def _second(self, question: Question, cands: list[Candidate], first: Candidate, stats: CorpusStats) -> Candidate | None:
         """A second sentence when it covers question terms the first lacks (multi-part questions)."""
@@ -240,21 +308,20 @@ class ExtractiveAnswerer:
         for c in cands:
             if c is first or c.text == first.text or len(clean(c.text).split()) > budget:
                 continue
-            if c.relevance < 0.6 * first.relevance:
+            if c.relevance < 0.85 * first.relevance:
                 continue
             gain = sum(stats.weight(t) * c.matched.get(t, 0.0) for t in missing) / total
             if gain > best_gain:
                 best, best_gain = c, gain
-        return best if best_gain >= 0.15 else None
+        return best if best_gain >= 0.2 else None
 
     # --- output ---------------------------------------------------------------------------------
 
-    def _compose(self, question: Question, picked: list[Candidate]) -> Answer:
-        limit = self.settings.max_answer_words
+    def _compose(self, question: Question, picked: list[tuple[Candidate, Question]]) -> Answer:
+        budget = self.settings.max_answer_words // len(picked)
         parts, citations = [], []
-        for n, c in enumerate(picked, start=1):
-            shown = self._trim(clean(c.text), question, limit if len(picked) == 1 else limit // len(picked))
-            parts.append(f"{shown} [{n}]")
+        for n, (c, asked) in enumerate(picked, start=1):
+            parts.append(f"{self._trim(clean(c.text), asked, c.facts, budget)} [{n}]")
             meta = c.doc.metadata
             citations.append(
                 Citation(
@@ -266,19 +333,20 @@ class ExtractiveAnswerer:
                     end=c.end,
                     score=round(c.relevance, 4),
                     heading=meta.get("heading", ""),
-                    page=_page_for(c, meta) or None,
+                    page=int(meta.get("page") or 0) or None,
                 )
             )
         return Answer(question=question.text, text=" ".join(parts), abstained=False, citations=citations)
 
     @staticmethod
-    def _trim(text: str, question: Question, limit: int) -> str:
-        """Keep at most ``limit`` words: the window that holds the most question terms."""
+    def _trim(text: str, question: Question, facts: tuple[str, ...], limit: int) -> str:
+        """Keep at most ``limit`` words: the window with the asked facts and the most question terms."""
         words = text.split()
         if len(words) <= limit:
             return text
         wanted = set(question.all_terms)
-        hits = [1 if (set(terms.content_terms(w)) & wanted) or terms.amounts(w) else 0 for w in words]
+        fact_words = {w for f in facts for w in f.split()}
+        hits = [3 if w.strip(",.;:()") in fact_words else 1 if set(terms.content_terms(w)) & wanted else 0 for w in words]
         width = limit - 1
         best = max(range(len(words) - width + 1), key=lambda i: sum(hits[i : i + width]))
         clipped = " ".join(words[best : best + width])
@@ -294,7 +362,3 @@ class ExtractiveAnswerer:
             else:
                 text = f"The sources don't say. The closest passage is in {where}."
         return Answer(question=question.text, text=text, abstained=True, citations=[])
-
-
-def _page_for(c: Candidate, meta: dict) -> int:
-    return int(meta.get("page") or 0)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 4
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e u.s u.k u.n no nos fig figs approx est dept "
@@ -87,9 +87,7 @@ def sections(text: str, start: int, markdown: bool) -> list[Section]:
             path = [(lv, t) for lv, t in path if lv < level] + [(level, title)]
             out.append(Section([t for _, t in path]))
         elif markdown and _FOOTNOTE_DEF_RE.match(block):
-            if out[-1].headings != ["Notes"]:
-                out.append(Section(["Notes"]))
-            out[-1].paragraphs.append(Span(lo, hi))
+            continue  # footnote definitions are references to sources, not statements to answer from
         else:
             out[-1].paragraphs.append(Span(lo, hi))
     return [s for s in out if s.paragraphs]
@@ -102,8 +100,7 @@ def _heading(block: str, markdown: bool) -> tuple[int, str]:
     if m:
         return len(m.group(1)), m.group(2)
     if not markdown and len(block) <= 80 and block[-1:] not in ".!?:;,\"'”’)" and block[:1].isupper():
-        if len(block.split()) >= 2:
-            return 6, block
+        return 6, block
     return 0, ""
 
 

@@ -94,6 +94,7 @@ class Assistant:
     def ask(self, question: str, history: Sequence[tuple[str, str]] | None = None, k: int | None = None) -> Answer:
         """Answer ``question`` (with earlier ``(question, answer)`` turns for follow-ups)."""
         from assistant.conversation import resolve
+        from assistant.questions import analyse, split_parts
 
         t0 = time.perf_counter()
         question = self._validate(question)
@@ -104,7 +105,16 @@ class Assistant:
         # The answerer ranks sentences itself, so it reads a wider pool than the k passages reported.
         pool = retriever.search(query, 2 * k)
         docs = pool[:k]
-        answer = answerer.answer(parsed, query, pool, retriever.stats)
+        parts = split_parts(question)
+        part_queries = []
+        if len(parts) > 1:
+            for text in parts:
+                part = analyse(text, retriever.stats.proper)
+                part.carried = [t for t in parsed.all_terms if t not in part.terms]
+                part_query = f"{text} ({query})"
+                part_queries.append((part, part_query))
+                pool += [d for d in retriever.search(part_query, k) if all(d.metadata != p.metadata for p in pool)]
+        answer = answerer.answer(parsed, query, pool, retriever.stats, part_queries)
         answer.question = question
         answer.retrieval_query = query
         answer.passages = [_passage(d) for d in docs]

@@ -107,3 +107,17 @@ def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()
         # "Who is ..." asks for a person or an organisation, not a country.
         return [n for n in terms.name_runs(text, proper) if not terms.is_country_or_demonym(n)]
     return []
+
+
+_PART_RE = re.compile(
+    r"\s*(?:[?;:]|,?\s+and\s+(?=(?:what|how|which|who|whom|whose|when|where|why)\b))\s*", re.I
+)
+
+
+def split_parts(question: str) -> list[str]:
+    """Split a multi-part question ("Who is building X, and which chips will it use?") into its
+    parts; a question that does not split cleanly into parts of two or more content words stays whole."""
+    pieces = [p.strip(" ,") for p in _PART_RE.split(question) if p and p.strip(" ,")]
+    if len(pieces) > 1 and all(len(terms.content_terms(p)) >= 2 for p in pieces):
+        return pieces
+    return [question]
