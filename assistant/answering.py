@@ -22,6 +22,7 @@ from assistant.retrieval import CorpusStats
 from assistant.settings import Settings
 
 NOT_COVERED = "The sources don't say."
+_ANAPHORA_RE = re.compile(r"(?:it|its|this|these|that|those|they|their|he|his|she|her|the (?:company|project|plan|firm|group|move))\b", re.I)
 
 
 @dataclass
@@ -114,7 +115,7 @@ class ExtractiveAnswerer:
         words = [w for w, _ in counts.most_common(max_words) if w not in self.word_vectors]
         for i in range(0, len(words), 256):
             batch = words[i : i + 256]
-            for w, v in zip(batch, self.embeddings.inner.embed_documents(batch) if hasattr(self.embeddings, "inner") else self.embeddings.embed_documents(batch)):
+            for w, v in zip(batch, self.embeddings.embed_documents(batch)):
                 self.word_vectors[w] = np.asarray(v)
 
     def answer(
@@ -198,12 +199,17 @@ class ExtractiveAnswerer:
             # earlier turns do not drown out what is asked now.
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats)))) / 2
         soft = _SoftMatcher(self.embeddings, question, self.word_vectors)
+        previous: Candidate | None = None
         for cand, cos in zip(cands, vectors @ qvec):
-            sent = _lexicon(cand.text)
-            matched = soft.matches(sent)
+            matched = soft.matches(_lexicon(cand.text))
             cand.covered = frozenset(t for t, m in matched.items() if m >= 1.0)
             cand.matched = matched
             cand.coverage = self._coverage(question, matched, stats)
+            if previous is not None and previous.doc is cand.doc and _ANAPHORA_RE.match(cand.text):
+                # "Its director is ..." speaks of what the sentence before it named.
+                joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
+                cand.coverage = max(cand.coverage, self._coverage(question, joined, stats))
+            previous = cand
             cand.context_matched = soft.matches(cand.context_words)
             cand.context = self._coverage(question, cand.context_matched, stats)
             cand.cosine = float(cos)

@@ -49,16 +49,26 @@ class CachedEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-@lru_cache(maxsize=4)
+_load_lock = threading.Lock()
+
+
 def load_embeddings(model: str) -> CachedEmbeddings:
-    """Load the model once per process (thread-safe through lru_cache's lock-free read after first call)."""
+    """The embedder for ``model``, loaded once per process however many threads ask at once."""
+    with _load_lock:
+        return _load(model)
+
+
+@lru_cache(maxsize=4)
+def _load(model: str) -> CachedEmbeddings:
     # Never reach for a model hub at run time: the model must be on disk.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     path = resolve_model_path(model)
     try:
         from langchain_huggingface import HuggingFaceEmbeddings
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # the weight-loading bar is noise on every start
         inner = HuggingFaceEmbeddings(
             model_name=path,
             model_kwargs={"device": "cpu"},

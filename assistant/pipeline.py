@@ -51,7 +51,8 @@ class Assistant:
         from assistant.ingest import ingest
 
         with self._lock:
-            report = ingest(self.settings, rebuild=rebuild, embeddings=self._load_embeddings(), progress=progress)
+            # The model loads only when something needs embedding, so an up-to-date index is quick.
+            report = ingest(self.settings, rebuild=rebuild, embeddings=self._embeddings, progress=progress)
             if self._retriever is not None:
                 self._open_index()
             return report
@@ -66,7 +67,7 @@ class Assistant:
 
             manifest = Manifest.load(self.settings.index_dir)
             if manifest is None or manifest.signature != self.settings.index_signature():
-                ingest(self.settings, embeddings=self._load_embeddings())
+                ingest(self.settings, embeddings=self._embeddings)
             self._open_index()
 
     def _load_embeddings(self):

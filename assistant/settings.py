@@ -45,10 +45,6 @@ class Settings(BaseSettings):
         "most relevant sentence, else the sources are judged not to hold the fact.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
-    llm: str | None = Field(None, description="provider:model for LLM mode (e.g. ollama:llama3.2); unset = extractive.")
-    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
-    llm_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the LLM before falling back.")
-    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM server; never logged.")
     auth: SecretStr | None = Field(None, description="user:password required by the web UI off loopback.")
 
     def index_signature(self) -> dict[str, object]:

@@ -101,9 +101,19 @@ ORDINAL_RE = re.compile(
 MULTIPLIER_RE = re.compile(r"\b(?:double[sd]?|doubling|triple[sd]?|tripling|quadruple[sd]?|halve[sd]?|\w+fold)\b", re.I)
 
 
+QUANTITY_RE = re.compile(rf"\b({_NUM})\s+(?:{_SCALE}\s+)?([a-z]{{2,20}})\b")
+
+
 def amounts(text: str) -> list[str]:
-    """Money, quantities with a scale or unit, and multipliers ("triple")."""
+    """Money, quantities with a scale or unit ("300 megawatts"), and multipliers ("triple")."""
     found = [m.group(0).strip() for m in AMOUNT_RE.finditer(text) if not YEAR_RE.fullmatch(m.group(0).strip())]
+    money = [m.span() for m in AMOUNT_RE.finditer(text)]
+    for m in QUANTITY_RE.finditer(text):
+        unit = m.group(2)
+        if YEAR_RE.fullmatch(m.group(1)) or unit in STOPWORDS or unit in MONTHS.split():
+            continue
+        if not any(a <= m.start() < b for a, b in money):
+            found.append(m.group(0))
     return found + MULTIPLIER_RE.findall(text)
 
 

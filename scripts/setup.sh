@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Make (or reuse) the project's virtual environment at .venv and install what it needs.
+#   bash scripts/setup.sh         the app: torch (CPU), the package and its dependencies
+#   bash scripts/setup.sh test    also the test tools and Debian's chromium for the browser tests
+# Re-running is cheap: installs are skipped while pyproject.toml is unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=${1:-}
+python=${PYTHON:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$python" -m venv .venv
+fi
+
+stamp=".venv/.setup-$( (cat pyproject.toml; echo "$want_test") | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  # torch first and pinned: 2.13.0 is a CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
+  .venv/bin/python -m pip install -q "torch==2.13.0"
+  if [ "$want_test" = "test" ]; then
+    .venv/bin/python -m pip install -q -e ".[test]"
+  else
+    .venv/bin/python -m pip install -q -e .
+  fi
+  rm -f .venv/.setup-*
+  touch "$stamp"
+fi
+
+if [ "$want_test" = "test" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "setup: installing Debian's chromium for the browser tests" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "setup: /usr/bin/chromium is missing; browser tests will be skipped (sudo apt-get install chromium)" >&2
+  fi
+fi

@@ -1,0 +1,132 @@
+"""The Python API end to end: answers, citations, abstention, follow-ups, errors and speed."""
+
+import json
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import Answer, Assistant, AssistantError, Citation
+from assistant.errors import InvalidQuestionError
+from conftest import CORPUS, DATA
+
+DEV_SET = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_dev_set_is_rich_enough():
+    kinds = [q["kind"] for q in DEV_SET]
+    assert len(DEV_SET) >= 40
+    assert sum(not q["answerable"] for q in DEV_SET) >= 10
+    assert kinds.count("nearmiss") >= 5 and sum(bool(q["history"]) for q in DEV_SET) >= 4
+    assert {"factual", "numeric", "paraphrase", "multihop", "keyword", "unanswerable"} <= set(kinds)
+
+
+def test_every_citation_quotes_its_source_exactly(seed_bot):
+    corpus = seed_bot.settings.corpus_dir
+    cited = 0
+    for q in DEV_SET:
+        answer = seed_bot.ask(q["question"], q["history"])
+        assert len(answer.text.split()) <= 50 + 2 * len(answer.citations), answer.text
+        assert answer.abstained == (not answer.citations)
+        for c in answer.citations:
+            assert isinstance(c, Citation) and f"[{c.n}]" in answer.text
+            assert (corpus / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+            cited += 1
+    assert cited >= 35
+
+
+def test_tsmc_answer_is_short_and_cited(seed_bot):
+    answer = seed_bot.ask("How much did TSMC's factory in southern Japan cost?")
+    assert not answer.abstained and "$8.6 billion" in answer.text
+    assert answer.text.endswith("[1]") and "8.6 billion" in answer.citations[0].quote
+    assert answer.citations[0].heading == "Geopolitical Considerations and Energy Concerns"
+    data = json.loads(json.dumps(answer.to_dict()))
+    assert Answer.from_dict(data) == answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much will the Rapidus project cost?",  # the topic is there, the amount is not
+        "In which city is TSMC's factory in Japan located?",  # no city is named
+        "Who is the CEO of TSMC?",  # no such person
+        "What is the capital of France?",
+    ],
+)
+def test_abstains_plainly_without_citations(seed_bot, question):
+    answer = seed_bot.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert answer.text.startswith("The sources don't")
+    assert "trillion" not in answer.text and "billion" not in answer.text
+
+
+def test_follow_up_resolves_it_from_history(seed_bot):
+    history = [("Which Taiwanese company opened a factory in southern Japan?", seed_bot.ask("Which Taiwanese company opened a factory in southern Japan?").text)]
+    answer = seed_bot.ask("How much did it cost?", history=history)
+    assert "8.6 billion" in answer.text
+    assert "TSMC" in answer.retrieval_query
+    # the same words with no history have nothing to resolve against
+    assert "8.6 billion" not in seed_bot.ask("How much did it cost?").text
+
+
+@pytest.mark.parametrize("question, match", [("", "empty"), ("   \n", "empty"), ("x" * 2001, "2001 characters")])
+def test_bad_questions_raise_the_package_error(seed_bot, question, match):
+    with pytest.raises(AssistantError, match=match) as info:
+        seed_bot.ask(question)
+    assert isinstance(info.value, InvalidQuestionError)
+
+
+def test_warm_latency(seed_bot):
+    questions = [q for q in DEV_SET]
+    for q in questions[:5]:
+        seed_bot.ask(q["question"], q["history"])
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        seed_bot.ask(q["question"], q["history"])
+        times.append(time.perf_counter() - t0)
+    p50 = statistics.median(times)
+    print(f"warm ask() p50 {p50 * 1000:.1f} ms, p95 {sorted(times)[int(0.95 * len(times))] * 1000:.1f} ms")
+    assert p50 < 0.1
+
+
+def _pdf(path: Path, pages: list[str]) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    c = Canvas(str(path))
+    for text in pages:
+        c.drawString(72, 720, text)
+        c.showPage()
+    c.save()
+
+
+def test_html_and_pdf_documents_answer_with_offsets_and_pages(tmp_path):
+    pytest.importorskip("reportlab")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "osaka.html").write_text(
+        "<html><head><title>Osaka Robotics Hub</title></head><body><h1>Osaka Robotics Hub</h1>"
+        "<p>The Osaka robotics hub will receive 120 billion yen from the prefecture by 2028.</p>"
+        "<p>Its director is Haruka Mori, a former Panasonic engineer.</p></body></html>",
+        encoding="utf-8",
+    )
+    _pdf(corpus / "sapporo.pdf", ["Sapporo Data Centre Plan", "The Sapporo data centre will draw 300 megawatts of power from wind farms."])
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+
+    from assistant.loading import load_file
+
+    html = bot.ask("Who is the director of the Osaka robotics hub?")
+    assert "Haruka Mori" in html.text and html.citations[0].source == "osaka.html"
+    c = html.citations[0]
+    assert load_file(corpus / c.source, corpus).page_content[c.start : c.end] == c.quote
+
+    pdf = bot.ask("How much power will the Sapporo data centre draw?")
+    assert "300 megawatts" in pdf.text
+    c = pdf.citations[0]
+    assert c.source == "sapporo.pdf" and c.page == 2
+    assert load_file(corpus / c.source, corpus).page_content[c.start : c.end] == c.quote
+    # the seed still answers beside them
+    assert "8.6 billion" in bot.ask("How much did TSMC's factory in southern Japan cost?").text

@@ -1,0 +1,48 @@
+"""Sentence splitting and structure-aware chunking keep exact offsets into the loaded text."""
+
+import time
+from pathlib import Path
+
+from assistant.chunking import chunk_document, split_sentences
+from assistant.loading import load_file
+from conftest import CORPUS, SEED_DOC
+
+
+def test_sentences_respect_abbreviations_decimals_and_footnotes():
+    text = 'Dr. Smith paid $8.6 billion in the U.S. market[^2]. Then "AI grid" plans began. Ok?'
+    spans = [text[s.start : s.end] for s in split_sentences(text)]
+    assert spans == ['Dr. Smith paid $8.6 billion in the U.S. market[^2].', 'Then "AI grid" plans began.', "Ok?"]
+
+
+def test_seed_chunks_carry_heading_path_and_exact_offsets():
+    doc = load_file(CORPUS / SEED_DOC, CORPUS)
+    raw = (CORPUS / SEED_DOC).read_text(encoding="utf-8")
+    chunks = chunk_document(doc, 900, 1)
+    headings = {c.metadata["heading"] for c in chunks}
+    assert "Geopolitical Considerations and Energy Concerns" in headings
+    for c in chunks:
+        m = c.metadata
+        assert raw[m["start"] : m["end"]] == c.page_content[m["prefix_len"] :]
+        assert not raw[m["start"] : m["end"]].startswith(("---", "#", "[^"))  # front matter, headings, notes stay out
+        if m["heading"]:
+            assert c.page_content.startswith(m["heading"])
+
+
+def test_large_report_is_chunked_within_size_quickly(tmp_path: Path):
+    section = "## Section {i}\n\n" + ("The ministry reported steady growth in output. " * 40 + "\n\n") * 3
+    text = "# Annual Report\n\n" + "".join(section.format(i=i) for i in range(180))
+    assert len(text) > 1_000_000
+    path = tmp_path / "report.md"
+    path.write_text(text, encoding="utf-8")
+    t0 = time.perf_counter()
+    chunks = chunk_document(load_file(path, tmp_path), 900, 1)
+    assert time.perf_counter() - t0 < 10
+    assert all(c.metadata["end"] - c.metadata["start"] <= 900 for c in chunks)
+    assert {c.metadata["heading"] for c in chunks} >= {"Section 0", "Section 179"}
+    assert len(chunks) > len(text) // 900
+
+
+def test_plain_text_headings_are_detected(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Funding\n\nThe agency granted $6.6 billion. It also lent more.\n", encoding="utf-8")
+    chunks = chunk_document(load_file(tmp_path / "a.txt", tmp_path), 900, 1)
+    assert [c.metadata["heading"] for c in chunks] == ["Funding"]

@@ -1,0 +1,97 @@
+"""Incremental ingest into a real Chroma folder with the real embedding model."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.store import Manifest
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    import shutil
+
+    from conftest import CORPUS
+
+    root = tmp_path_factory.mktemp("ingest")
+    shutil.copytree(CORPUS, root / "corpus")
+    bot = Assistant(corpus_dir=root / "corpus", index_dir=root / "index")
+    first = bot.ingest(progress=False)
+    return root, bot, first
+
+
+def test_first_ingest_embeds_everything(work):
+    _, _, first = work
+    assert first.added == ["japan-ai-chip-investment.md"]
+    assert first.chunks == first.embedded > 0
+
+
+def test_unchanged_reingest_is_fast_and_embeds_nothing(work):
+    root, _, first = work
+    fresh = Assistant(corpus_dir=root / "corpus", index_dir=root / "index")  # a new process would start like this
+    t0 = time.perf_counter()
+    report = fresh.ingest(progress=False)
+    assert time.perf_counter() - t0 < 2.0
+    assert report.embedded == 0 and report.unchanged == ["japan-ai-chip-investment.md"]
+    assert report.chunks == first.chunks
+
+
+def test_add_modify_delete(work):
+    root, bot, first = work
+    corpus = root / "corpus"
+    (corpus / "notes.txt").write_text("Field notes\n\nThe Kumamoto plant hired 1,700 engineers in its first year.\n", encoding="utf-8")
+    added = bot.ingest(progress=False)
+    assert added.added == ["notes.txt"] and added.embedded == 1
+    assert bot.ask("How many engineers did the Kumamoto plant hire?").citations[0].source == "notes.txt"
+
+    (corpus / "notes.txt").write_text("Field notes\n\nThe Kumamoto plant hired 2,400 engineers in its first year.\n", encoding="utf-8")
+    updated = bot.ingest(progress=False)
+    assert updated.updated == ["notes.txt"] and updated.embedded == 1
+    assert "2,400" in bot.ask("How many engineers did the Kumamoto plant hire?").text
+
+    (corpus / "notes.txt").unlink()
+    removed = bot.ingest(progress=False)
+    assert removed.removed == ["notes.txt"] and removed.embedded == 0
+    assert removed.chunks == first.chunks
+    assert bot.ask("How many engineers did the Kumamoto plant hire?").abstained
+
+
+def test_bad_file_is_skipped_with_reason_and_the_rest_ingests(tmp_path: Path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text("# Good\n\nThe Yokohama lab opened in 2026 with 40 researchers.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    (corpus / "bad.txt").write_bytes("caf\xe9".encode("latin-1") * 10)
+    (corpus / "blob.md").write_bytes(b"\x00\x01binary\x00")
+    report = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index").ingest(progress=False)
+    assert report.added == ["good.md"]
+    assert set(report.skipped) == {"empty.txt", "bad.txt", "blob.md"}
+    assert "UTF-8" in report.skipped["bad.txt"] and "empty" in report.skipped["empty.txt"]
+    assert "skipped bad.txt" in capsys.readouterr().err
+
+
+def test_changed_settings_rebuild_instead_of_mixing(work, tmp_path):
+    root, _, _ = work
+    bot = Assistant(corpus_dir=root / "corpus", index_dir=root / "index", chunk_size=400)
+    report = bot.ingest(progress=False)
+    assert report.rebuilt and report.embedded == report.chunks
+    manifest = Manifest.load(root / "index")
+    assert manifest.signature["chunk_size"] == 400
+    # and back: the old settings rebuild again rather than reuse 400-character vectors
+    back = Assistant(corpus_dir=root / "corpus", index_dir=root / "index").ingest(progress=False)
+    assert back.rebuilt
+
+
+def test_rebuild_flag_starts_fresh(work):
+    root, _, _ = work
+    report = Assistant(corpus_dir=root / "corpus", index_dir=root / "index").ingest(rebuild=True, progress=False)
+    assert report.rebuilt and report.embedded == report.chunks
+
+
+def test_ask_without_index_builds_it(tmp_path, corpus_copy):
+    bot = Assistant(corpus_dir=corpus_copy, index_dir=tmp_path / "fresh-index")
+    answer = bot.ask("How much did TSMC's factory in southern Japan cost?")
+    assert "8.6 billion" in answer.text
+    assert (tmp_path / "fresh-index" / "manifest.json").exists()
