@@ -36,7 +36,6 @@ class Candidate:
     context: float = 0.0     # ... in the sentence's chunk, heading and title
     relevance: float = 0.0
     facts: tuple[str, ...] = ()
-    covered: frozenset[str] = frozenset()
     matched: dict = field(default_factory=dict)          # question term -> 1 exact, 0.6-1 near, 0 none
     context_words: dict = field(default_factory=dict)
     context_matched: dict = field(default_factory=dict)  # the same, over the sentence's whole chunk
@@ -131,11 +130,11 @@ class ExtractiveAnswerer:
             return self._answer_parts(question, parts, docs, stats)
         candidates = self._candidates(question, query, docs, stats)
         if not candidates:
-            return self._abstain(question, docs, None)
+            return self._abstain(question, None)
         best = max(candidates, key=lambda c: c.relevance)
         chosen = self._choose(question, candidates, stats)
         if chosen is None:
-            return self._abstain(question, docs, best)
+            return self._abstain(question, best)
         picked = [(chosen, question)]
         extra = self._second(question, candidates, chosen, stats)
         if extra is not None:
@@ -168,7 +167,7 @@ class ExtractiveAnswerer:
             if all(chosen[i].text != c.text for c, _ in picked):
                 picked.append((chosen[i], parts[i][0]))
         if not picked:
-            return self._abstain(question, docs, None)
+            return self._abstain(question, None)
         answer = self._compose(question, picked)
         if missing:
             answer.text += " The sources don't say " + "; ".join(f"\u201c{m}\u201d" for m in missing) + "."
@@ -202,7 +201,6 @@ class ExtractiveAnswerer:
         previous: Candidate | None = None
         for cand, cos in zip(cands, vectors @ qvec):
             matched = soft.matches(_lexicon(cand.text))
-            cand.covered = frozenset(t for t, m in matched.items() if m >= 1.0)
             cand.matched = matched
             cand.coverage = self._coverage(question, matched, stats)
             if previous is not None and previous.doc is cand.doc and _ANAPHORA_RE.match(cand.text):
@@ -358,7 +356,7 @@ class ExtractiveAnswerer:
         clipped = " ".join(words[best : best + width])
         return ("… " if best > 0 else "") + clipped + (" …" if best + width < len(words) else "")
 
-    def _abstain(self, question: Question, docs: list[Document], nearest: Candidate | None) -> Answer:
+    def _abstain(self, question: Question, nearest: Candidate | None) -> Answer:
         text = NOT_COVERED
         if nearest is not None and nearest.relevance >= 0.5 * self.settings.min_relevance:
             meta = nearest.doc.metadata

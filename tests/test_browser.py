@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-try:
-    from tests.test_ui import QUOKKA, TSMC, Server
-except ImportError:  # pytest's default import mode puts tests/ itself on sys.path
-    from test_ui import QUOKKA, TSMC, Server
+from test_ui import QUOKKA, TSMC, Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [

@@ -1,7 +1,6 @@
 """The seed article in corpus/ is the source text, verbatim, as clean Markdown."""
 
 import re
-from pathlib import Path
 
 import frontmatter
 import pytest

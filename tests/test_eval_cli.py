@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from assistant.evaluation.cli import eval_command
+from servers import UIServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_questions.jsonl"
@@ -157,45 +155,15 @@ def test_real_command_line(workdir, first_run, tmp_path):
 # ---------------------------------------------------------------- --url against the live UI
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def ui_server(workdir):
     """``python ui.py`` on a free loopback port over the temp corpus (its own index folder)."""
-    port = _free_port()
-    env = dict(
-        os.environ,
-        HF_HUB_OFFLINE="1",
-        GRADIO_ANALYTICS_ENABLED="False",
-        ASSISTANT_CORPUS_DIR=str(workdir / "corpus"),
-        ASSISTANT_INDEX_DIR=str(workdir / "ui-index"),
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("ASSISTANT_AUTH", None)
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "ui.py"), "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    server = UIServer(workdir / "corpus", workdir / "ui-index")
     try:
-        deadline = time.monotonic() + 240
-        while not any(line.startswith("Ready in") for line in lines):
-            assert proc.poll() is None, "server exited early:\n" + "".join(lines)
-            assert time.monotonic() < deadline, "server not ready:\n" + "".join(lines)
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
+        server.wait_ready()
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop()
 
 
 def test_eval_over_url_matches_in_process(ui_server, first_run, tmp_path):
@@ -212,7 +180,7 @@ def test_eval_over_url_matches_in_process(ui_server, first_run, tmp_path):
 
 
 def test_url_that_does_not_answer(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}/"
+    url = f"http://127.0.0.1:{free_port()}/"
     result = CliRunner().invoke(eval_command, [str(TINY), "--url", url, "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: cannot reach the assistant UI at {url}")

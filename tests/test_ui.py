@@ -12,7 +12,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +25,7 @@ slow = pytest.mark.slow
 from assistant.answers import Answer
 from assistant.errors import AssistantError
 from assistant.web import parse_history, render_sources, resolve_auth
+from servers import UIServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TSMC = "How much did TSMC's factory in southern Japan cost?"
@@ -48,65 +48,13 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``python ui.py`` in a subprocess, on a free 127.0.0.1 port, over a temp corpus and index."""
+class Server(UIServer):
+    """The UI over a temp copy of ``corpus/`` plus the script-injection document."""
 
     def __init__(self, base: Path, extra_args: tuple[str, ...] = ()) -> None:
-        self.corpus = base / "corpus"
-        self.index = base / "index"
-        shutil.copytree(ROOT / "corpus", self.corpus)
-        (self.corpus / "zz-injection.md").write_text(INJECTION_DOC, encoding="utf-8")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.lines: list[str] = []
-        env = dict(
-            os.environ,
-            HF_HUB_OFFLINE="1",
-            GRADIO_ANALYTICS_ENABLED="False",
-            ASSISTANT_CORPUS_DIR=str(self.corpus),
-            ASSISTANT_INDEX_DIR=str(self.index),
-            PYTHONUNBUFFERED="1",
-        )
-        env.pop("ASSISTANT_AUTH", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "ui.py"), "--host", "127.0.0.1", "--port", str(self.port), *extra_args],
-            cwd=base,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def wait_ready(self, timeout: float = 240.0) -> float:
-        began = time.monotonic()
-        while time.monotonic() - began < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited early:\n" + "".join(self.lines))
-            if any(line.startswith("Ready in") for line in self.lines):
-                return time.monotonic() - began
-            time.sleep(0.2)
-        self.stop()
-        raise TimeoutError(f"server not ready after {timeout}s:\n" + "".join(self.lines))
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        shutil.copytree(ROOT / "corpus", base / "corpus")
+        (base / "corpus" / "zz-injection.md").write_text(INJECTION_DOC, encoding="utf-8")
+        super().__init__(base / "corpus", base / "index", extra_args)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,76 @@
+"""Servers the tests start for real on loopback: the web UI (``python ui.py``) and friends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+class UIServer:
+    """``python ui.py`` in a subprocess on a free 127.0.0.1 port, over the given corpus and index."""
+
+    def __init__(self, corpus: Path, index: Path, extra_args: tuple[str, ...] = ()) -> None:
+        self.corpus = corpus
+        self.index = index
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.lines: list[str] = []
+        env = dict(
+            os.environ,
+            HF_HUB_OFFLINE="1",
+            GRADIO_ANALYTICS_ENABLED="False",
+            ASSISTANT_CORPUS_DIR=str(corpus),
+            ASSISTANT_INDEX_DIR=str(index),
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("ASSISTANT_AUTH", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "ui.py"), "--host", "127.0.0.1", "--port", str(self.port), *extra_args],
+            cwd=corpus.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def wait_ready(self, timeout: float = 240.0) -> float:
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited early:\n" + "".join(self.lines))
+            if any(line.startswith("Ready in") for line in self.lines):
+                return time.monotonic() - began
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"server not ready after {timeout}s:\n" + "".join(self.lines))
+
+    def stop(self) -> None:
+        stop_process(self.proc)
