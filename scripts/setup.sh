@@ -14,18 +14,21 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
-stamp=".venv/.setup-$( (cat pyproject.toml; echo "$want_test") | sha256sum | cut -c1-16)"
-if [ ! -f "$stamp" ]; then
+# A stamp per pyproject.toml version: the test install also satisfies the app.
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f ".venv/.setup-test-$hash" ] && { [ "$want_test" = "test" ] || [ ! -f ".venv/.setup-app-$hash" ]; }; then
   .venv/bin/python -m pip install -q --upgrade pip
   # torch first and pinned: 2.13.0 is a CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
   .venv/bin/python -m pip install -q "torch==2.13.0"
   if [ "$want_test" = "test" ]; then
     .venv/bin/python -m pip install -q -e ".[test]"
+    rm -f .venv/.setup-*
+    touch ".venv/.setup-test-$hash"
   else
     .venv/bin/python -m pip install -q -e .
+    rm -f .venv/.setup-app-*
+    touch ".venv/.setup-app-$hash"
   fi
-  rm -f .venv/.setup-*
-  touch "$stamp"
 fi
 
 if [ "$want_test" = "test" ] && [ ! -x /usr/bin/chromium ]; then
