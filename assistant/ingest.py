@@ -120,8 +120,10 @@ def ingest(
     store = open_store(settings, embeddings, client)
 
     for source in gone:
-        _delete(store, manifest.files.pop(source))
-        report.removed.append(source)
+        entry = manifest.files.pop(source)
+        _delete(store, entry)
+        if not entry.get("skipped"):
+            report.removed.append(source)
 
     new_chunks = []
     for source in todo:
