@@ -33,7 +33,9 @@ class Answer:
     text: str
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
-    mode: str = "extractive"
+    mode: str = "extractive"  # "llm" when the text comes from a verified LLM answer
+    fallback: str | None = None  # why LLM mode fell back to the extractive answer, when it did
+    verification: dict | None = None  # LLM mode: sentences the verifier kept, corrected and dropped
     retrieval_query: str = ""
     seconds: float = 0.0
     passages: list[dict] = field(default_factory=list)

@@ -85,9 +85,14 @@ def ingest(rebuild: bool, corpus: str | None, index: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (Answer.to_dict()).")
 @click.option("-k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
 @click.option("--history", "history_json", default=None, help='Earlier turns as JSON: [["question", "answer"], ...].')
+@click.option("--stream", is_flag=True, help="Print the answer as it is produced (the model's draft in LLM mode).")
+@click.option("--llm", default=None, metavar="PROVIDER:MODEL", help="Answer with this chat model (or set ASSISTANT_LLM).")
 @corpus_option
 @index_option
-def ask(question: str, as_json: bool, k: int | None, history_json: str | None, corpus: str | None, index: str | None) -> None:
+def ask(
+    question: str, as_json: bool, k: int | None, history_json: str | None, stream: bool, llm: str | None,
+    corpus: str | None, index: str | None,
+) -> None:
     """Answer QUESTION from the documents, with citations."""
     try:
         history = json.loads(history_json) if history_json else None
@@ -96,13 +101,29 @@ def ask(question: str, as_json: bool, k: int | None, history_json: str | None, c
     try:
         from assistant.pipeline import Assistant
 
-        answer = Assistant(settings=_settings(corpus, index, k=k)).ask(question, history=history)
+        bot = Assistant(settings=_settings(corpus, index, k=k, llm=llm))
+        if stream and not as_json:
+            answer = None
+            for piece in bot.stream(question, history=history):
+                if isinstance(piece, str):
+                    click.echo(piece, nl=False)
+                else:
+                    answer = piece
+            click.echo()
+            if answer.mode == "llm" or answer.fallback:
+                click.echo("— verified:" if answer.mode == "llm" else f"— fell back ({answer.fallback}):")
+                click.echo(answer.text)
+        else:
+            answer = bot.ask(question, history=history)
     except (AssistantError, ValueError) as exc:
         fail(exc)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(answer.text)
+    if not stream:
+        click.echo(answer.text)
+        if answer.fallback:
+            click.echo(f"(extractive answer: {answer.fallback})")
     for c in answer.citations:
         where = f"{c.source}:{c.start}-{c.end}" + (f" (page {c.page})" if c.page else "")
         click.echo(f"[{c.n}] {where} — {c.heading or c.title}")

@@ -23,3 +23,7 @@ class EmbeddingModelError(AssistantError):
 
 class QuestionSetError(AssistantError):
     """A question-set file is malformed."""
+
+
+class LLMError(AssistantError):
+    """The configured chat model cannot be built (unknown provider, missing package or key)."""

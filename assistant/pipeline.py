@@ -6,14 +6,18 @@ parse arguments stay instant. One instance is safe to share between threads.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from assistant.answers import Answer
 from assistant.errors import InvalidQuestionError
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -37,6 +41,7 @@ class Assistant:
         self._store = None
         self._retriever = None
         self._answerer = None
+        self._generator = None
 
     # --- building --------------------------------------------------------------------------------
 
@@ -86,6 +91,7 @@ class Assistant:
         retriever = HybridRetriever(store=self._store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
         retriever.refresh()
         self._retriever = retriever
+        self._generator = None
         answerer = ExtractiveAnswerer(self.settings, self._embeddings)
         answerer.warm_up([text for _, text, _ in retriever.chunks])
         self._answerer = answerer
@@ -93,9 +99,105 @@ class Assistant:
     # --- asking ----------------------------------------------------------------------------------
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] | None = None, k: int | None = None) -> Answer:
-        """Answer ``question`` (with earlier ``(question, answer)`` turns for follow-ups)."""
+        """Answer ``question`` (with earlier ``(question, answer)`` turns for follow-ups).
+
+        With ``settings.llm`` set the answer comes from the model, verified sentence by sentence,
+        or falls back to the extractive answer (``mode``, ``fallback``).
+        """
+        if not self.settings.llm:
+            return self._extractive(question, history, k)
+        answer = None
+        for piece in self._llm_stream(question, history, k):
+            if isinstance(piece, Answer):
+                answer = piece
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence[tuple[str, str]] | None = None, k: int | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text in pieces (the model's tokens in LLM mode), then the final ``Answer``.
+
+        In LLM mode the streamed text is the model's draft; the final ``Answer`` holds only the
+        verified sentences, or the extractive answer when it fell back.
+        """
+        if self.settings.llm:
+            yield from self._llm_stream(question, history, k)
+            return
+        answer = self._extractive(question, history, k)
+        words = answer.text.split(" ")
+        for i, word in enumerate(words):
+            yield word if i == 0 else " " + word
+        yield answer
+
+    def _llm_stream(self, question, history, k) -> Iterator[str | Answer]:
+        from assistant.questions import type_facts
+        from assistant.verification import Verifier, to_answer
+
+        t0 = time.perf_counter()
+        extractive = self._extractive(question, history, k)
+        generator = self._llm_generator()
+        k = k or self.settings.k
+        try:
+            state = None
+            for kind, value in generator.stream(extractive.question, _pairs(history), extractive.retrieval_query, k):
+                if kind == "token":
+                    yield value
+                else:
+                    state = value
+        except Exception as exc:  # noqa: BLE001 - any model failure falls back, with one line in the log
+            reason = f"the model failed ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
+            log.warning("LLM %s: %s; answering extractively", self.settings.llm, reason)
+            yield _fell_back(extractive, reason, t0)
+            return
+        docs = state["docs"]
+        verifier = Verifier(self._embeddings, self.settings.llm_min_support, self._retriever.stats.proper)
+        checked = verifier.verify(state["answer"], docs)
+        counts = checked.counts()
+        answer = to_answer(extractive.question, checked, docs) if checked.kept else None
+        reason = None
+        agreed = extractive.abstained and answer is None and checked.says_not_in_sources and not checked.checks
+        if extractive.abstained:
+            if not agreed:
+                reason = "the extractive check finds no answer in the sources, so the model's answer was not used"
+        elif answer is None:
+            reason = (
+                "the model said the sources do not hold the answer"
+                if checked.says_not_in_sources and not checked.checks
+                else "no sentence of the model's answer was supported by the passage it cites"
+            )
+        else:
+            parsed_type = _asked_type(extractive.question)
+            wanted = [f.lower() for f in type_facts(parsed_type, extractive.text)] if parsed_type else []
+            if wanted and not any(f in answer.text.lower() for f in wanted):
+                reason = "the model's answer does not give the fact the extractive answer found"
+        if reason or answer is None:
+            if reason:
+                log.info("LLM mode fell back: %s", reason)
+            result = _fell_back(extractive, reason, t0)
+            if agreed:
+                result.mode = "llm"  # the model and the extractive check agree: the sources do not say
+        else:
+            answer.retrieval_query = state["standalone"]
+            answer.passages = [_passage(d) for d in docs]
+            answer.seconds = round(time.perf_counter() - t0, 4)
+            result = answer
+        result.verification = counts
+        yield result
+
+    def _llm_generator(self):
+        with self._lock:
+            if self._generator is None:
+                from assistant.generation import Generator
+                from assistant.llm import build_chat_model
+
+                self.warm_up()
+                self._generator = Generator(build_chat_model(self.settings), self._retriever, self.settings.llm_timeout)
+            return self._generator
+
+    def _extractive(self, question: str, history, k: int | None) -> Answer:
         from assistant.conversation import resolve
         from assistant.questions import analyse, split_parts
+        from assistant.untrusted import mask_instructions
 
         t0 = time.perf_counter()
         question = self._validate(question)
@@ -115,6 +217,8 @@ class Assistant:
                 part_query = f"{text} ({query})"
                 part_queries.append((part, part_query))
                 pool += [d for d in retriever.search(part_query, k) if all(d.metadata != p.metadata for p in pool)]
+        # Instructions inside documents are data, never answers.
+        pool = [mask_instructions(d) for d in pool]
         answer = answerer.answer(parsed, query, pool, retriever.stats, part_queries)
         answer.question = question
         answer.retrieval_query = query
@@ -131,6 +235,16 @@ class Assistant:
                 f"the question is {len(question)} characters long; keep it under {limit} (ask about one thing at a time)"
             )
         return question.strip()
+
+
+def _fell_back(extractive: Answer, reason: str | None, t0: float) -> Answer:
+    return replace(extractive, fallback=reason, seconds=round(time.perf_counter() - t0, 4))
+
+
+def _asked_type(question: str) -> str | None:
+    from assistant.questions import answer_type
+
+    return answer_type(question)
 
 
 def _pairs(history) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,30 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     auth: SecretStr | None = Field(None, description="user:password required by the web UI off loopback.")
+    llm: str | None = Field(
+        None,
+        description='Chat model as "provider:model" (openai:gpt-4o-mini, ollama:llama3.2, openai:local for any '
+        "OpenAI-compatible server); unset keeps the offline extractive answerer.",
+    )
+    llm_base_url: str | None = Field(None, description="Base URL of the model server (http://127.0.0.1:8000/v1).")
+    llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the model before falling back.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never logged).")
+    llm_min_support: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Least embedding similarity between an answer sentence and the passage span it cites.",
+    )
+
+    @field_validator("llm")
+    @classmethod
+    def _llm_spec(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        provider, sep, model = value.strip().partition(":")
+        if not sep or not provider or not model:
+            raise ValueError('give the model as "provider:model", e.g. openai:gpt-4o-mini or ollama:llama3.2')
+        return value.strip()
 
     def index_signature(self) -> dict[str, object]:
         """What the stored vectors depend on; a change means the index must be rebuilt."""

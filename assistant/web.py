@@ -71,10 +71,12 @@ def _escape(text: object) -> str:
 
 
 def format_answer(answer: "Answer") -> str:
-    """The chat bubble for an answer; an abstention gets its own marker and style."""
+    """The chat bubble for an answer; an abstention gets its own marker and style, a fallback a note."""
     text = _escape(answer.text)
     if answer.abstained:
-        return f'<span class="abstained"><strong>No answer in the sources.</strong> {text}</span>'
+        text = f'<span class="abstained"><strong>No answer in the sources.</strong> {text}</span>'
+    if getattr(answer, "fallback", None):
+        text += f'<br><span class="fallback"><em>Extractive answer: {_escape(answer.fallback)}.</em></span>'
     return text
 
 
@@ -211,8 +213,18 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
         chat = list(chat or []) + [{"role": "user", "content": _escape(message)}]
         pairs = list(pairs or [])
         yield chat + [{"role": "assistant", "content": "…"}], gr.update(), pairs, ""
+        llm_mode = bool(getattr(getattr(bot, "settings", None), "llm", None))
         try:
-            answer = bot.ask(message, history=[(q, a) for q, a in pairs])
+            if llm_mode:
+                answer, draft = None, ""
+                for piece in bot.stream(message, history=[(q, a) for q, a in pairs]):
+                    if isinstance(piece, str):
+                        draft += piece
+                        yield chat + [{"role": "assistant", "content": _escape(draft)}], gr.update(), pairs, ""
+                    else:
+                        answer = piece
+            else:
+                answer = bot.ask(message, history=[(q, a) for q, a in pairs])
         except AssistantError as exc:
             yield chat + [{"role": "assistant", "content": format_error(str(exc))}], gr.update(), pairs, ""
             return
@@ -222,7 +234,7 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
             yield chat + [{"role": "assistant", "content": format_error(msg)}], gr.update(), pairs, ""
             return
         sources = render_sources(corpus_dir, answer)
-        if not answer.abstained:
+        if not answer.abstained and not llm_mode:
             chunks = list(_stream_chunks(answer.text))
             delay = min(0.04, STREAM_SECONDS / max(len(chunks), 1))
             for part in chunks[:-1]:
