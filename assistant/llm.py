@@ -29,6 +29,7 @@ def build_chat_model(settings: Settings):
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     kwargs: dict = {}
     if provider == "ollama":
+        kwargs["num_predict"] = settings.llm_max_tokens
         client = {"timeout": settings.llm_timeout}
         if key:
             client["headers"] = {"Authorization": f"Bearer {key}"}
@@ -39,6 +40,11 @@ def build_chat_model(settings: Settings):
         kwargs.update(timeout=settings.llm_timeout, max_retries=0)
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
+            # OpenAI-compatible servers (llama.cpp, vLLM) read max_tokens; LangChain sends OpenAI's newer
+            # max_completion_tokens, which they ignore.
+            kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
+        else:
+            kwargs["max_tokens"] = settings.llm_max_tokens
         if key or settings.llm_base_url:
             kwargs["api_key"] = key or NO_KEY
     try:

@@ -130,7 +130,7 @@ class Assistant:
         yield answer
 
     def _llm_stream(self, question, history, k) -> Iterator[str | Answer]:
-        from assistant.questions import type_facts
+        from assistant.questions import answer_type, type_facts
         from assistant.verification import Verifier, to_answer
 
         t0 = time.perf_counter()
@@ -166,10 +166,14 @@ class Assistant:
                 else "no sentence of the model's answer was supported by the passage it cites"
             )
         else:
-            parsed_type = _asked_type(extractive.question)
-            wanted = [f.lower() for f in type_facts(parsed_type, extractive.text)] if parsed_type else []
+            asked = answer_type(extractive.question)
+            wanted = [f.lower() for f in type_facts(asked, extractive.text)] if asked else []
             if wanted and not any(f in answer.text.lower() for f in wanted):
                 reason = "the model's answer does not give the fact the extractive answer found"
+            elif not _overlaps(answer.citations, extractive.citations):
+                # A verified sentence can still answer another question: it must rest on the evidence
+                # the extractive answerer judged best.
+                reason = "the model's answer rests on other passages than the best evidence"
         if reason or answer is None:
             if reason:
                 log.info("LLM mode fell back: %s", reason)
@@ -241,10 +245,9 @@ def _fell_back(extractive: Answer, reason: str | None, t0: float) -> Answer:
     return replace(extractive, fallback=reason, seconds=round(time.perf_counter() - t0, 4))
 
 
-def _asked_type(question: str) -> str | None:
-    from assistant.questions import answer_type
-
-    return answer_type(question)
+def _overlaps(a, b) -> bool:
+    """Do any two citations cover overlapping text of the same source?"""
+    return any(x.source == y.source and x.start < y.end and y.start < x.end for x in a for y in b)
 
 
 def _pairs(history) -> list[tuple[str, str]]:

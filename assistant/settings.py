@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of the model server (http://127.0.0.1:8000/v1).")
     llm_timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for the model before falling back.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the model server (never logged).")
+    llm_max_tokens: int = Field(
+        200, ge=16, le=4096, description="Longest model reply, in tokens: answers are a sentence or two, and "
+        "a base model that never stops must not run until the time-out."
+    )
     llm_min_support: float = Field(
         0.5,
         ge=0.0,

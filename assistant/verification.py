@@ -130,6 +130,12 @@ class Verifier:
                     reasons.append(f"[{i + 1}] similarity {float(sims[best]):.2f}")
                     continue
                 start, end, quote = spans[i][best]
+                # Close in meaning is not enough: most of the claim's words must stand in the span, or a
+                # fluent sentence with invented details ("remains highly competitive") would pass.
+                shared = _shared_words(claim, quote)
+                if shared < MIN_SHARED_WORDS:
+                    reasons.append(f"[{i + 1}] shares {shared:.0%} of its words")
+                    continue
                 check.status = "kept" if i + 1 in cited else "corrected"
                 check.passage, check.start, check.end, check.quote = i, start, end, quote
                 check.score = round(float(sims[best]), 4)
@@ -138,6 +144,14 @@ class Verifier:
                 bad = [n for n in cited if not 0 < n <= len(docs)]
                 check.reason = (f"no passage [{', '.join(map(str, bad))}]; " if bad else "") + "; ".join(reasons[:3])
         return result
+
+
+MIN_SHARED_WORDS = 0.6
+
+
+def _shared_words(claim: str, quote: str) -> float:
+    words = set(terms.content_terms(claim))
+    return len(words & set(terms.content_terms(quote))) / len(words) if words else 0.0
 
 
 def _sentences(text: str) -> list[str]:
