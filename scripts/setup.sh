@@ -21,9 +21,14 @@ if [ ! -f ".venv/.setup-test-$hash" ] && { [ "$want_test" = "test" ] || [ ! -f "
   # torch first and pinned: 2.13.0 is a CPU wheel; an unpinned torch would pull a multi-GB CUDA build.
   .venv/bin/python -m pip install -q "torch==2.13.0"
   if [ "$want_test" = "test" ]; then
-    # llama-cpp-python (the real model for the LLM-mode test) builds from source, about 6 minutes.
-    # GGML_NATIVE=OFF: a build tuned to this CPU can use instructions (AMX) the VM does not allow.
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install -q -e ".[test]"
+    if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+      # llama-cpp-python (the real model for the LLM-mode test) builds from source, about 6 minutes.
+      # GGML_NATIVE=OFF: a build tuned to this CPU can use instructions (AMX) the VM does not allow.
+      # No wheel cache: pip's cache does not know the build flags and may hold a native build.
+      echo "setup: building llama-cpp-python (about 6 minutes)" >&2
+      CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install -q --no-cache-dir "llama-cpp-python[server]>=0.3"
+    fi
+    .venv/bin/python -m pip install -q -e ".[test]"
     rm -f .venv/.setup-*
     touch ".venv/.setup-test-$hash"
   else

@@ -50,7 +50,13 @@ def gemma_url(tmp_path_factory):
                 time.sleep(0.5)
         probe = json.dumps({"messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 4}).encode()
         request = urllib.request.Request(f"{url}/chat/completions", probe, {"Content-Type": "application/json"})
-        urllib.request.urlopen(request, timeout=60).read()  # a build with CPU flags this machine lacks dies here
+        try:
+            urllib.request.urlopen(request, timeout=60).read()
+        except OSError:
+            time.sleep(1)
+            log.seek(0)
+            # exit -4 (SIGILL) means a llama.cpp build for CPU features this machine lacks
+            pytest.fail(f"llama_cpp.server failed its first completion (exit {proc.poll()}):\n" + log.read()[-2000:])
         yield url
     finally:
         stop_process(proc)
