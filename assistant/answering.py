@@ -3,7 +3,8 @@
 Abstention weighs several signals rather than one threshold: whether any sentence holds the
 asked type of fact (an amount for "how much", a name for "who", a date for "when"), how that
 sentence scores against the most relevant sentence overall, whether the names in the question
-appear in the evidence, and the absolute relevance of the best sentence.
+appear in the evidence, how much of the question is in words the corpus never uses, and the
+absolute relevance of the best sentence.
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.embeddings = embeddings
         self.word_vectors: dict[str, np.ndarray] = {}
+        self._vocab: list[str] = []
+        self._vocab_matrix: np.ndarray | None = None
 
     def warm_up(self, texts: list[str], max_words: int = 5000) -> None:
         """Embed the corpus's most frequent words once, so near-synonym matching costs no model call."""
@@ -116,6 +119,9 @@ class ExtractiveAnswerer:
             batch = words[i : i + 256]
             for w, v in zip(batch, self.embeddings.embed_documents(batch)):
                 self.word_vectors[w] = np.asarray(v)
+        # The corpus's own words, for query expansion; words met later only join the matching cache.
+        self._vocab = list(self.word_vectors)
+        self._vocab_matrix = np.stack([self.word_vectors[w] for w in self._vocab]) if self._vocab else None
 
     def answer(
         self,
@@ -199,6 +205,7 @@ class ExtractiveAnswerer:
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats)))) / 2
         soft = _SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
+        context: dict[int, dict[str, float]] = {}
         for cand, cos in zip(cands, vectors @ qvec):
             matched = soft.matches(_lexicon(cand.text))
             cand.matched = matched
@@ -208,7 +215,10 @@ class ExtractiveAnswerer:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.coverage = max(cand.coverage, self._coverage(question, joined, stats))
             previous = cand
-            cand.context_matched = soft.matches(cand.context_words)
+            key = id(cand.doc)
+            if key not in context:  # one chunk, one context: matched once for all its sentences
+                context[key] = soft.matches(cand.context_words)
+            cand.context_matched = context[key]
             cand.context = self._coverage(question, cand.context_matched, stats)
             cand.cosine = float(cos)
             cand.relevance = 0.6 * cand.cosine + 0.3 * cand.coverage + 0.1 * cand.context
@@ -218,16 +228,14 @@ class ExtractiveAnswerer:
         """Add the corpus's nearest words for question words it never uses ("processors" ->
         "microchips"), so a question in other words still lands near its sentence."""
         unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
-        if not unknown or not self.word_vectors:
+        if not unknown or self._vocab_matrix is None:
             return query
-        vocab = list(self.word_vectors)
-        matrix = np.stack([self.word_vectors[w] for w in vocab])
         extra = []
         for word, vec in zip(unknown, self.embeddings.embed_documents(unknown)):
-            sims = matrix @ np.asarray(vec)
+            sims = self._vocab_matrix @ np.asarray(vec)
             for j in np.argsort(-sims)[:2]:
-                if sims[j] >= 0.5 and vocab[j] != word:
-                    extra.append(vocab[j])
+                if sims[j] >= 0.5 and self._vocab[j] != word:
+                    extra.append(self._vocab[j])
         return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
 
     @staticmethod
