@@ -104,8 +104,6 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.embeddings = embeddings
         self.word_vectors: dict[str, np.ndarray] = {}
-        self._vocab: list[str] = []
-        self._vocab_matrix: np.ndarray | None = None
 
     def warm_up(self, texts: list[str], max_words: int = 5000) -> None:
         """Embed the corpus's most frequent words once, so near-synonym matching costs no model call."""
@@ -119,9 +117,6 @@ class ExtractiveAnswerer:
             batch = words[i : i + 256]
             for w, v in zip(batch, self.embeddings.embed_documents(batch)):
                 self.word_vectors[w] = np.asarray(v)
-        # The corpus's own words, for query expansion; words met later only join the matching cache.
-        self._vocab = list(self.word_vectors)
-        self._vocab_matrix = np.stack([self.word_vectors[w] for w in self._vocab]) if self._vocab else None
 
     def answer(
         self,
@@ -198,11 +193,12 @@ class ExtractiveAnswerer:
         if not cands:
             return []
         vectors = np.array(self.embeddings.embed_documents([clean(c.text) for c in cands]))
-        qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats)))
+        evidence_words = sorted({w for c in cands for w in _lexicon(c.text).values() if not w.isdigit()})
+        qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
         if question.carried:
             # A follow-up is judged both as resolved and as asked, so the words carried over from
             # earlier turns do not drown out what is asked now.
-            qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats)))) / 2
+            qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
         soft = _SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
         context: dict[int, dict[str, float]] = {}
@@ -224,18 +220,22 @@ class ExtractiveAnswerer:
             cand.relevance = 0.6 * cand.cosine + 0.3 * cand.coverage + 0.1 * cand.context
         return cands
 
-    def _expand(self, question: Question, query: str, stats: CorpusStats) -> str:
-        """Add the corpus's nearest words for question words it never uses ("processors" ->
-        "microchips"), so a question in other words still lands near its sentence."""
+    def _expand(self, question: Question, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
+        """Add the evidence's nearest words for question words the corpus never uses ("processors"
+        -> "microchips"), so a question put in other words still lands near its sentence."""
         unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
-        if not unknown or self._vocab_matrix is None:
+        if not unknown or not evidence_words:
             return query
+        missing = [w for w in evidence_words if w not in self.word_vectors]
+        for w, v in zip(missing, self.embeddings.embed_documents(missing) if missing else []):
+            self.word_vectors[w] = np.asarray(v)
+        matrix = np.stack([self.word_vectors[w] for w in evidence_words])
         extra = []
         for word, vec in zip(unknown, self.embeddings.embed_documents(unknown)):
-            sims = self._vocab_matrix @ np.asarray(vec)
+            sims = matrix @ np.asarray(vec)
             for j in np.argsort(-sims)[:2]:
-                if sims[j] >= 0.5 and self._vocab[j] != word:
-                    extra.append(self._vocab[j])
+                if sims[j] >= 0.5 and evidence_words[j] != word:
+                    extra.append(evidence_words[j])
         return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
 
     @staticmethod
