@@ -51,10 +51,15 @@ class IngestReport:
         return ("rebuilt: " if self.rebuilt else "") + ", ".join(parts)
 
 
+def index_usable(settings: Settings, manifest: Manifest | None) -> bool:
+    """The index exists and was built with these settings (it may still be behind the corpus)."""
+    return manifest is not None and manifest.signature == settings.index_signature() and local_index_exists(settings)
+
+
 def needs_ingest(settings: Settings) -> bool:
     """True when the index is missing, built with other settings, or behind the corpus."""
     manifest = Manifest.load(settings.index_dir)
-    if manifest is None or manifest.signature != settings.index_signature() or not local_index_exists(settings):
+    if not index_usable(settings, manifest):
         return True
     files = _hash_files(settings)
     known = {s: f["sha256"] for s, f in manifest.files.items()}
@@ -83,11 +88,10 @@ def ingest(
     if not settings.corpus_dir.is_dir():
         raise CorpusError(f"corpus folder '{settings.corpus_dir}' does not exist; create it and put md, txt, html or pdf files in it")
     report = IngestReport()
-    signature = settings.index_signature()
     manifest = Manifest.load(settings.index_dir)
-    if rebuild or manifest is None or manifest.signature != signature or not local_index_exists(settings):
+    if rebuild or not index_usable(settings, manifest):
         report.rebuilt = manifest is not None or rebuild
-        manifest = Manifest(signature=signature, collection=settings.collection_name(), files={})
+        manifest = Manifest(signature=settings.index_signature(), collection=settings.collection_name(), files={})
         fresh = True
     else:
         fresh = False

@@ -67,11 +67,10 @@ class Assistant:
         with self._lock:
             if self._retriever is not None:
                 return
-            from assistant.ingest import ingest
+            from assistant.ingest import index_usable, ingest
             from assistant.store import Manifest
 
-            manifest = Manifest.load(self.settings.index_dir)
-            if manifest is None or manifest.signature != self.settings.index_signature():
+            if not index_usable(self.settings, Manifest.load(self.settings.index_dir)):
                 ingest(self.settings, embeddings=self._embeddings)
             self._open_index()
 

@@ -54,3 +54,13 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     missing = _run("ingest", "--corpus", str(tmp_path / "nowhere"), "--index", str(tmp_path / "index"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert len(missing.stderr.strip().splitlines()) == 1 and "does not exist" in missing.stderr
+
+
+def test_ask_rebuilds_when_the_chroma_folder_is_gone(tmp_path, corpus_copy):
+    import shutil
+
+    index = tmp_path / "index"
+    assert _run("ingest", "--corpus", str(corpus_copy), "--index", str(index)).returncode == 0
+    shutil.rmtree(index / "chroma")  # a manifest alone must not pass for an index
+    result = _run("ask", "Who wrote the Asia AI Policy Monitor newsletter?", "--corpus", str(corpus_copy), "--index", str(index))
+    assert result.returncode == 0 and "Seth Hays" in result.stdout
