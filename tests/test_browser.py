@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_ui import QUOKKA, TSMC, Server
+from test_ui import QUOKKA, TSMC, server  # noqa: F401 - the same module-scoped server fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -20,16 +20,6 @@ pytestmark = [
 ]
 
 GLOBALS = ["__pwned_title", "__pwned_heading", "__pwned_doc", "__pwned_img", "__pwned_q", "__pwned_q2"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("browser"))
-    try:
-        srv.wait_ready()
-        yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture(scope="module")
