@@ -3,6 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document
+
+
+def chunk_body(chunk: "Document") -> str:
+    """A chunk's own text: ``page_content`` less the heading context prefixed for embedding.
+
+    ``chunk_body(c)[i]`` is character ``c.metadata["start"] + i`` of the loaded source text.
+    """
+    return chunk.page_content[chunk.metadata.get("prefix_len", 0):]
+
+
+def passage(chunk: "Document") -> dict:
+    """A retrieved chunk as reported in ``Answer.passages``."""
+    meta = chunk.metadata
+    return {
+        "source": meta["source"],
+        "title": meta.get("title", ""),
+        "heading": meta.get("heading", ""),
+        "start": meta["start"],
+        "end": meta["end"],
+        "text": chunk_body(chunk),
+        "score": meta.get("score", 0.0),
+        "page": meta.get("page") or None,
+    }
 
 
 @dataclass(frozen=True)
@@ -22,7 +49,22 @@ class Citation:
     score: float
     heading: str = ""
     page: int | None = None
-    verified: bool = True
+
+    @classmethod
+    def from_chunk(cls, n: int, chunk: "Document", start: int, end: int, quote: str, score: float) -> "Citation":
+        """Cite ``quote`` (source text ``start:end``) inside ``chunk``."""
+        meta = chunk.metadata
+        return cls(
+            n=n,
+            source=meta["source"],
+            title=meta.get("title", ""),
+            quote=quote,
+            start=start,
+            end=end,
+            score=round(score, 4),
+            heading=meta.get("heading", ""),
+            page=int(meta.get("page") or 0) or None,
+        )
 
 
 @dataclass
@@ -47,6 +89,6 @@ class Answer:
     @classmethod
     def from_dict(cls, data: dict) -> "Answer":
         """Rebuild an answer from ``to_dict()`` output (e.g. from the web API)."""
-        citations = [Citation(**c) for c in data.get("citations", [])]
+        citations = [Citation(**{k: v for k, v in c.items() if k in Citation.__dataclass_fields__}) for c in data.get("citations", [])]
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "citations"}
         return cls(citations=citations, **fields)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
-from pathlib import Path
 
 import click
 
-from assistant.errors import AssistantError
+from assistant.options import corpus_option, exits_on_error, index_option, settings_from
 
 
 class LazyGroup(click.Group):
     """Sub-commands living in other modules are imported only when run, keeping ``--help`` instant."""
 
-    lazy = {"serve": "assistant.web:serve_command", "eval": "assistant.evaluation.cli:eval_command"}
+    lazy = {"serve": "assistant.web.serve:serve_command", "eval": "assistant.evaluation.cli:eval_command"}
     summaries = {
         "serve": "Start the web chat UI (Gradio) on 127.0.0.1.",
         "eval": "Evaluate answers over a JSONL question set and write a report.",
@@ -37,28 +35,8 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-def _settings(corpus: str | None, index: str | None, **extra):
-    from assistant.settings import Settings
-
-    values = {k: v for k, v in extra.items() if v is not None}
-    if corpus:
-        values["corpus_dir"] = Path(corpus)
-    if index:
-        values["index_dir"] = Path(index)
-    return Settings(**values)
-
-
-def fail(exc: Exception) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
-
-
-corpus_option = click.option("--corpus", type=click.Path(file_okay=False), help="Corpus folder (default: corpus, or ASSISTANT_CORPUS_DIR).")
-index_option = click.option("--index", type=click.Path(file_okay=False), help="Index folder (default: index, or ASSISTANT_INDEX_DIR).")
-
-
 @click.group(cls=LazyGroup)
-@click.version_option(package_name="assistant")
+@click.version_option(package_name="japan-chips-assistant")
 def main() -> None:
     """Answers about Japan's AI and chip investment, with citations, from the documents in corpus/."""
 
@@ -67,14 +45,12 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="Drop the index and embed everything again.")
 @corpus_option
 @index_option
+@exits_on_error
 def ingest(rebuild: bool, corpus: str | None, index: str | None) -> None:
     """Index new and changed documents; drop deleted ones."""
-    try:
-        from assistant.pipeline import Assistant
+    from assistant.pipeline import Assistant
 
-        report = Assistant(settings=_settings(corpus, index)).ingest(rebuild=rebuild)
-    except (AssistantError, ValueError) as exc:
-        fail(exc)
+    report = Assistant(settings=settings_from(corpus, index)).ingest(rebuild=rebuild)
     for source, reason in report.skipped.items():
         click.echo(f"skipped {source}: {reason}")
     click.echo(report.summary())
@@ -89,34 +65,30 @@ def ingest(rebuild: bool, corpus: str | None, index: str | None) -> None:
 @click.option("--llm", default=None, metavar="PROVIDER:MODEL", help="Answer with this chat model (or set ASSISTANT_LLM).")
 @corpus_option
 @index_option
+@exits_on_error
 def ask(
     question: str, as_json: bool, k: int | None, history_json: str | None, stream: bool, llm: str | None,
     corpus: str | None, index: str | None,
 ) -> None:
     """Answer QUESTION from the documents, with citations."""
-    try:
-        history = json.loads(history_json) if history_json else None
-    except ValueError as exc:
-        fail(AssistantError(f"--history is not valid JSON ({exc}); pass a list of [question, answer] pairs"))
-    try:
-        from assistant.pipeline import Assistant
+    from assistant.ask.conversation import parse_history
+    from assistant.pipeline import Assistant
 
-        bot = Assistant(settings=_settings(corpus, index, k=k, llm=llm))
-        if stream and not as_json:
-            answer = None
-            for piece in bot.stream(question, history=history):
-                if isinstance(piece, str):
-                    click.echo(piece, nl=False)
-                else:
-                    answer = piece
-            click.echo()
-            if answer.mode == "llm" or answer.fallback:
-                click.echo("— verified:" if answer.mode == "llm" else f"— fell back ({answer.fallback}):")
-                click.echo(answer.text)
-        else:
-            answer = bot.ask(question, history=history)
-    except (AssistantError, ValueError) as exc:
-        fail(exc)
+    bot = Assistant(settings=settings_from(corpus, index, k=k, llm=llm))
+    history = parse_history(history_json, bot.settings.max_history_turns, bot.settings.max_history_chars)
+    if stream and not as_json:
+        answer = None
+        for piece in bot.stream(question, history=history):
+            if isinstance(piece, str):
+                click.echo(piece, nl=False)
+            else:
+                answer = piece
+        click.echo()
+        if answer.mode == "llm" or answer.fallback:
+            click.echo("— verified:" if answer.mode == "llm" else f"— fell back ({answer.fallback}):")
+            click.echo(answer.text)
+    else:
+        answer = bot.ask(question, history=history)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return

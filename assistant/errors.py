@@ -9,6 +9,14 @@ class InvalidQuestionError(AssistantError, ValueError):
     """The question is empty, blank or too long."""
 
 
+class InvalidHistoryError(AssistantError, ValueError):
+    """The conversation history is not a list of [question, answer] string pairs, or is too large."""
+
+
+class SettingsError(AssistantError, ValueError):
+    """A setting (an ``ASSISTANT_*`` variable or an option) has a value that is not allowed."""
+
+
 class CorpusError(AssistantError):
     """The corpus folder is missing or holds nothing that can be read."""
 

@@ -10,8 +10,17 @@ import hashlib
 import json
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.errors import SettingsError
+
+
+def _split_spec(spec: str) -> tuple[str, str]:
+    provider, sep, model = spec.strip().partition(":")
+    if not sep or not provider.strip() or not model.strip():
+        raise ValueError('give the model as "provider:model", e.g. openai:gpt-4o-mini or ollama:llama3.2')
+    return provider.strip().lower(), model.strip()
 
 
 class Settings(BaseSettings):
@@ -45,6 +54,8 @@ class Settings(BaseSettings):
         "most relevant sentence, else the sources are judged not to hold the fact.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+    max_history_turns: int = Field(20, ge=0, le=1000, description="Most earlier turns a follow-up may send.")
+    max_history_chars: int = Field(4000, ge=100, description="Longest question or answer in a history turn.")
     auth: SecretStr | None = Field(None, description="user:password required by the web UI off loopback.")
     llm: str | None = Field(
         None,
@@ -65,19 +76,34 @@ class Settings(BaseSettings):
         description="Least embedding similarity between an answer sentence and the passage span it cites.",
     )
 
+    @classmethod
+    def load(cls, **values) -> "Settings":
+        """Settings from ``values`` over the ``ASSISTANT_*`` variables; ``SettingsError`` names the bad one."""
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+            more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+            raise SettingsError(
+                f"invalid setting {field} (ASSISTANT_{field.upper()} or its option): {first.get('msg')}{more}"
+            ) from None
+
     @field_validator("llm")
     @classmethod
     def _llm_spec(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        provider, sep, model = value.strip().partition(":")
-        if not sep or not provider or not model:
-            raise ValueError('give the model as "provider:model", e.g. openai:gpt-4o-mini or ollama:llama3.2')
+        _split_spec(value)
         return value.strip()
+
+    def llm_parts(self) -> tuple[str, str]:
+        """``llm`` as (provider, model): "openai:gpt-4o-mini" -> ("openai", "gpt-4o-mini")."""
+        return _split_spec(self.llm or "")
 
     def index_signature(self) -> dict[str, object]:
         """What the stored vectors depend on; a change means the index must be rebuilt."""
-        from assistant import chunking
+        from assistant.index import chunking
 
         return {
             "embedding_model": self.embedding_model,

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_ui import QUOKKA, TSMC, server  # noqa: F401 - the same module-scoped server fixture
 
 CHROMIUM = Path("/usr/bin/chromium")

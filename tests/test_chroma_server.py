@@ -7,9 +7,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port, stop_process
 
 from assistant import Assistant
-from servers import free_port, stop_process
 
 CHROMA = Path(sys.executable).with_name("chroma")
 

@@ -4,7 +4,6 @@ import re
 
 import frontmatter
 import pytest
-
 from conftest import CORPUS, ROOT, SEED_DOC
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -4,9 +4,10 @@ pull answers about Japan away from the Japan article, and the dev-set thresholds
 import json
 import shutil
 
+from conftest import CORPUS, DATA, SEED_DOC
+
 from assistant.evaluation.metrics import check_floors
 from assistant.evaluation.runner import evaluate
-from conftest import CORPUS, DATA, SEED_DOC
 
 
 def test_dev_set_with_distractors(tmp_path):

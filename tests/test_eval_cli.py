@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from servers import UIServer, free_port
 
 from assistant.evaluation.cli import eval_command
-from servers import UIServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_questions.jsonl"

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.errors import AssistantError, QuestionSetError
 from assistant.evaluation import metrics
+from assistant.evaluation.cases import load_cases
 from assistant.evaluation.metrics import check_floors, per_kind, score_question, summarise
-from assistant.evaluation.questions import load_questions
 from assistant.evaluation.report import (
     ReportError,
     build_report,
@@ -18,7 +18,8 @@ from assistant.evaluation.report import (
     render_markdown,
     write_report,
 )
-from assistant.evaluation.runner import Outcome, run_questions
+from assistant.evaluation.cases import Outcome
+from assistant.evaluation.runner import run_questions
 
 EVIDENCE = "10-trillion-yen ($65 billion) investment package"
 PASSAGE_HIT = "Japan is poised to approve a massive 10-Trillion-yen ($65 billion)\ninvestment[^1] package aimed at..."
@@ -289,7 +290,7 @@ GOOD = json.dumps(
 )
 
 
-def test_load_questions_reads_fields_and_defaults(tmp_path):
+def test_load_cases_reads_fields_and_defaults(tmp_path):
     path = write(
         tmp_path,
         GOOD,
@@ -297,7 +298,7 @@ def test_load_questions_reads_fields_and_defaults(tmp_path):
         '{"id": "q2", "question": "Where?", "history": [["How much?", "$65 billion"]], "answers": [["Japan"]]}',
         '{"id": "q3", "question": "Who won?", "answerable": false, "forbidden": ["won"]}',
     )
-    q1, q2, q3 = load_questions(path)
+    q1, q2, q3 = load_cases(path)
     assert (q1.id, q1.kind, q1.answers, q1.evidence, q1.line) == ("q1", "numeric", [["$65 billion"]], ["x"], 1)
     assert (q2.kind, q2.history, q2.answerable, q2.line) == ("general", [("How much?", "$65 billion")], True, 3)
     assert (q3.answerable, q3.answers, q3.forbidden) == (False, [], ["won"])
@@ -321,13 +322,13 @@ def test_load_questions_reads_fields_and_defaults(tmp_path):
 )
 def test_malformed_line_names_line_and_problem(tmp_path, bad, message):
     with pytest.raises(QuestionSetError, match=message):
-        load_questions(write(tmp_path, GOOD, bad))
+        load_cases(write(tmp_path, GOOD, bad))
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
     path = write(tmp_path, "{bad", GOOD, '{"id": "q9"}', "[]")
     with pytest.raises(QuestionSetError) as info:
-        load_questions(path)
+        load_cases(path)
     text = str(info.value)
     assert "line 1: not valid JSON" in text and "line 3:" in text and "line 4:" in text
     assert "line 2" not in text
@@ -335,9 +336,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_missing_and_empty_sets(tmp_path):
     with pytest.raises(QuestionSetError, match="does not exist"):
-        load_questions(tmp_path / "nope.jsonl")
+        load_cases(tmp_path / "nope.jsonl")
     with pytest.raises(QuestionSetError, match="no questions"):
-        load_questions(write(tmp_path, "", "  "))
+        load_cases(write(tmp_path, "", "  "))
     assert issubclass(QuestionSetError, AssistantError)
 
 
@@ -345,7 +346,7 @@ def test_missing_and_empty_sets(tmp_path):
 
 
 def test_runner_records_an_exception_and_goes_on(tmp_path):
-    questions = load_questions(
+    questions = load_cases(
         write(tmp_path, GOOD, '{"id": "q2", "question": "boom", "answers": [["a"]]}', GOOD.replace("q1", "q3"))
     )
 
@@ -364,7 +365,7 @@ def test_runner_records_an_exception_and_goes_on(tmp_path):
 
 def _report_from(tmp_path, verdicts: dict[str, bool]):
     lines = [json.dumps({"id": q, "question": q, "answers": [["right"]]}) for q in verdicts]
-    questions = load_questions(write(tmp_path, *lines))
+    questions = load_cases(write(tmp_path, *lines))
     outcomes = [Outcome(q, answer("right" if verdicts[q.id] else "wrong"), None, 5.0) for q in questions]
     return build_report(outcomes, 5, {"questions_file": "set.jsonl"})
 
@@ -386,7 +387,7 @@ def test_compare_deltas_and_flips(tmp_path):
 def test_compare_goes_into_files(tmp_path):
     old = _report_from(tmp_path, {"a": True, "b": False})
     paths = write_report(old, tmp_path / "old")
-    questions = load_questions(write(tmp_path, '{"id": "a", "question": "a", "answers": [["right"]]}',
+    questions = load_cases(write(tmp_path, '{"id": "a", "question": "a", "answers": [["right"]]}',
                                      '{"id": "b", "question": "b", "answers": [["right"]]}'))
     outcomes = [Outcome(q, answer("wrong" if q.id == "a" else "right"), None, 5.0) for q in questions]
     new = build_report(outcomes, 5, {"questions_file": "set.jsonl", "compare_path": str(paths["json"])},

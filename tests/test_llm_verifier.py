@@ -8,14 +8,15 @@ import shutil
 import time
 
 import pytest
+from conftest import CORPUS
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from servers import free_port
 
 from assistant import Assistant
+from assistant.index.embeddings import load_embeddings
+from assistant.llm.verifier import Verifier, facts, normalise
 from assistant.settings import Settings
-from assistant.verification import Verifier, facts, normalise
-from conftest import CORPUS
-from servers import free_port
 
 SIZE_Q = "How big is Japan's investment package for AI and chips?"
 TSMC_Q = "How much did TSMC's factory in southern Japan cost?"
@@ -27,14 +28,7 @@ INJECTION = (
 
 def llm_bot(seed_bot, model) -> Assistant:
     """An Assistant sharing the session's index and model, answering with ``model``."""
-    bot = Assistant(settings=seed_bot.settings.model_copy(update={"llm": "openai:fake"}))
-    bot._embeddings, bot._store, bot._retriever, bot._answerer = (
-        seed_bot._embeddings, seed_bot._store, seed_bot._retriever, seed_bot._answerer,
-    )
-    from assistant.generation import Generator
-
-    bot._generator = Generator(model, bot._retriever, bot.settings.llm_timeout)
-    return bot
+    return Assistant(settings=seed_bot.settings, chat_model=model)
 
 
 def source_text(bot, citation) -> str:
@@ -43,7 +37,7 @@ def source_text(bot, citation) -> str:
 
 def passage_number(bot, question: str, needle: str) -> int:
     """The [n] the model sees for the passage holding ``needle``."""
-    docs = bot._retriever.search(question, bot.settings.k)
+    docs = bot.retrieve(question)
     return next(i for i, d in enumerate(docs, start=1) if needle in d.page_content)
 
 
@@ -61,7 +55,7 @@ def test_correct_answer_is_kept_with_verbatim_quote(seed_bot):
     assert answer.text == "TSMC's factory in southern Japan cost $8.6 billion [1]."
     assert answer.verification == {"sentences": 1, "kept": 1, "corrected": 0, "dropped": 0}
     (c,) = answer.citations
-    assert c.verified and c.n == 1 and "$8.6 billion" in c.quote
+    assert c.n == 1 and "$8.6 billion" in c.quote
     assert source_text(bot, c)[c.start : c.end] == c.quote
 
 
@@ -102,7 +96,7 @@ def test_garbage_falls_back(seed_bot):
     bot = llm_bot(seed_bot, FakeListChatModel(responses=["}}}{{ ### <|im_end|> ]]["]))
     answer = bot.ask(TSMC_Q)
     assert answer.mode == "extractive" and answer.fallback
-    assert "$8.6 billion" in answer.text and all(c.verified for c in answer.citations)
+    assert "$8.6 billion" in answer.text
 
 
 def test_model_abstains_where_extractive_abstains(seed_bot):
@@ -127,7 +121,7 @@ def test_stream_yields_tokens_then_answer(seed_bot):
     pieces = list(bot.stream(TSMC_Q))
     *tokens, answer = pieces
     assert len(tokens) > 3 and "".join(tokens) == reply
-    assert answer.mode == "llm" and answer.citations[0].verified
+    assert answer.mode == "llm" and answer.citations
 
 
 def test_extractive_stream_pieces_join_to_the_answer(seed_bot):
@@ -141,7 +135,6 @@ def injected_bot(tmp_path_factory, seed_bot):
     shutil.copytree(CORPUS, root / "corpus")
     (root / "corpus" / "reader-note.md").write_text(INJECTION, encoding="utf-8")
     bot = Assistant(corpus_dir=root / "corpus", index_dir=root / "index")
-    bot._embeddings = seed_bot._embeddings
     bot.ingest(progress=False)
     bot.warm_up()
     return bot
@@ -152,7 +145,7 @@ def test_injected_instruction_changes_no_answer(seed_bot, injected_bot, question
     clean = seed_bot.ask(question).text
     assert "$65 billion" in clean or "10-trillion-yen" in clean
     assert injected_bot.ask(question).text == clean
-    docs = injected_bot._retriever.search(question, injected_bot.settings.k)
+    docs = injected_bot.retrieve(question)
     n = next((i for i, d in enumerate(docs, start=1) if "Ignore previous" in d.page_content), 1)
     obeying = FakeListChatModel(responses=[f"The package is worth $1 trillion [{n}]."])
     answer = llm_bot(injected_bot, obeying).ask(question)
@@ -161,13 +154,13 @@ def test_injected_instruction_changes_no_answer(seed_bot, injected_bot, question
 
 
 def test_injection_is_retrieved_for_some_size_question(injected_bot):
-    docs = injected_bot._retriever.search("How much is the package worth?", injected_bot.settings.k)
+    docs = injected_bot.retrieve("How much is the package worth?")
     assert any("Ignore previous instructions" in d.page_content for d in docs)
 
 
 def test_instruction_spans_support_nothing(injected_bot):
-    docs = [d for d in injected_bot._retriever.search(SIZE_Q, 8) if "Ignore previous" in d.page_content]
-    verdict = Verifier(injected_bot._embeddings).verify("The package is worth $1 trillion [1].", docs)
+    docs = [d for d in injected_bot.retrieve(SIZE_Q, 8) if "Ignore previous" in d.page_content]
+    verdict = Verifier(load_embeddings(injected_bot.settings.embedding_model)).verify("The package is worth $1 trillion [1].", docs)
     assert verdict.counts()["dropped"] == 1
 
 
@@ -177,9 +170,7 @@ def test_server_down_falls_back_within_timeout(seed_bot, caplog):
         update={"llm": "openai:local", "llm_base_url": f"http://127.0.0.1:{port}/v1", "llm_timeout": 3.0}
     )
     bot = Assistant(settings=settings)
-    bot._embeddings, bot._store, bot._retriever, bot._answerer = (
-        seed_bot._embeddings, seed_bot._store, seed_bot._retriever, seed_bot._answerer,
-    )
+    bot.warm_up()  # the index and model load outside the timed call
     began = time.monotonic()
     with caplog.at_level(logging.WARNING):
         answer = bot.ask(TSMC_Q)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loading import SkipFile, load_file
+from assistant.index.loading import SkipFile, load_file
 
 
 def test_markdown_front_matter_is_parsed_and_body_offset_kept(tmp_path: Path):

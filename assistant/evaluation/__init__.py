@@ -1,9 +1,9 @@
-"""Evaluation over question sets: load a JSONL set, ask every question, score, and report.
+"""Evaluation over question sets: load a JSONL set of cases, ask every one, score, and report.
 
-The data flows load (``questions``) -> ask (``runner``) -> score (``metrics``) -> write (``report``);
-``cli`` is the thin ``assistant eval`` surface over them.
+The data flows load (``cases``) -> ask (``runner``) -> score (``metrics``) -> write (``report``,
+``render``); ``cli`` is the thin ``assistant eval`` surface over them.
 """
 
-from assistant.evaluation.questions import Question, load_questions
+from assistant.evaluation.cases import Case, load_cases
 
-__all__ = ["Question", "load_questions"]
+__all__ = ["Case", "load_cases"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
 from assistant.errors import AssistantError
+from assistant.options import corpus_option, exits_on_error, index_option
 
 
 def _load_floors(path: Path) -> dict[str, float]:
@@ -19,12 +19,6 @@ def _load_floors(path: Path) -> dict[str, float]:
     if not isinstance(floors, dict) or not all(isinstance(v, (int, float)) for v in floors.values()):
         raise AssistantError(f'{path} must be a JSON object of metric -> floor, e.g. {{"answer_accuracy": 0.9}}')
     return floors
-
-
-def _fail(message: str) -> None:
-    """One line on stderr and exit 1, the way every ``assistant`` command reports an error."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def _summary_lines(report: dict) -> list[str]:
@@ -57,8 +51,8 @@ def _summary_lines(report: dict) -> list[str]:
 
 @click.command("eval")
 @click.argument("questions_file", metavar="QUESTIONS.jsonl", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), help="Corpus folder (in-process runs).")
-@click.option("--index", type=click.Path(path_type=Path, file_okay=False), help="Index folder (in-process runs).")
+@corpus_option
+@index_option
 @click.option("--url", help="Ask a running web UI through its /ask endpoint instead of in-process.")
 @click.option(
     "--out",
@@ -79,6 +73,7 @@ def _summary_lines(report: dict) -> list[str]:
     help='JSON of metric floors (e.g. tests/data/eval_floors.json); exit 1 when a metric falls below.',
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@exits_on_error
 def eval_command(questions_file, corpus, index, url, out, k, compare, floors, quiet):
     """Ask every question of QUESTIONS.jsonl and write a scored report into --out.
 
@@ -87,15 +82,19 @@ def eval_command(questions_file, corpus, index, url, out, k, compare, floors, qu
     """
     if url and (corpus or index):
         raise click.UsageError("--corpus and --index apply to in-process runs; the UI at --url uses its own")
-    try:
-        floor_values = _load_floors(floors) if floors else None
-        from assistant.evaluation.runner import evaluate
+    floor_values = _load_floors(floors) if floors else None
+    from assistant.evaluation.runner import evaluate
 
-        report, paths = evaluate(
-            questions_file, corpus=corpus, index=index, url=url, out=out, k=k, compare=compare, progress=not quiet
-        )
-    except (AssistantError, ValueError) as exc:  # ValueError: settings from ASSISTANT_* that do not validate
-        _fail(str(exc))
+    report, paths = evaluate(
+        questions_file,
+        corpus=Path(corpus) if corpus else None,
+        index=Path(index) if index else None,
+        url=url,
+        out=out,
+        k=k,
+        compare=compare,
+        progress=not quiet,
+    )
     for line in _summary_lines(report):
         click.echo(line)
     click.echo(f"report: {paths['markdown']} and {paths['json']}")
@@ -104,5 +103,5 @@ def eval_command(questions_file, corpus, index, url, out, k, compare, floors, qu
 
         misses = check_floors(report, floor_values)
         if misses:
-            _fail("below the floors: " + "; ".join(misses))
+            raise AssistantError("below the floors: " + "; ".join(misses))
         click.echo("all floors met: " + ", ".join(f"{name} >= {v}" for name, v in floor_values.items()))

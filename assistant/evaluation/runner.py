@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.errors import AssistantError
-from assistant.evaluation.questions import Question
+from assistant.evaluation import report as reporting
+from assistant.evaluation.cases import Case, Outcome, load_cases
 
 # ask(question, history) -> Answer.to_dict()-shaped dict
 AskFn = Callable[[str, list[tuple[str, str]]], dict]
-
-
-@dataclass
-class Outcome:
-    """What asking one question produced: an answer dict, or the error it raised."""
-
-    question: Question
-    answer: dict | None
-    error: str | None
-    latency_ms: float | None
 
 
 def local_asker(corpus: Path | None = None, index: Path | None = None, k: int | None = None) -> AskFn:
@@ -72,7 +62,7 @@ def remote_asker(url: str) -> AskFn:
     return ask
 
 
-def run_questions(questions: Sequence[Question], ask: AskFn, *, progress: bool = True) -> list[Outcome]:
+def run_questions(questions: Sequence[Case], ask: AskFn, *, progress: bool = True) -> list[Outcome]:
     """Ask each question in order; an exception from one question is recorded and the run goes on."""
     from tqdm import tqdm
 
@@ -107,15 +97,12 @@ def evaluate(
     ``k`` (default: ``Settings().k``) is passed to the in-process ``Assistant`` and cuts the retrieved
     passages for recall@k and MRR; with ``url`` the server keeps its own k.
     """
-    from assistant.evaluation import report as reporting
-    from assistant.evaluation.questions import load_questions
-
-    questions = load_questions(questions_file)  # the whole file is checked before anything is asked
+    questions = load_cases(questions_file)  # the whole file is checked before anything is asked
     old = reporting.load_report(compare) if compare else None
     if k is None:
         from assistant.settings import Settings
 
-        k = Settings().k
+        k = Settings.load().k
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     if url:

@@ -10,7 +10,8 @@ import re
 
 from langchain_core.documents import Document
 
-from assistant.chunking import split_sentences
+from assistant.answers import chunk_body
+from assistant.text.sentences import split_sentences
 
 INSTRUCTION_RE = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.!?]{0,60}\b(?:instructions?|prompts?|rules|above|previous|prior)\b"
@@ -27,9 +28,9 @@ def mask_instructions(doc: Document) -> Document:
     """``doc`` with every instruction-like sentence of its body blanked out (same length, same offsets)."""
     if not INSTRUCTION_RE.search(doc.page_content):
         return doc
-    prefix = doc.metadata.get("prefix_len", 0)
-    text = doc.page_content
-    for span in split_sentences(text[prefix:], offset=prefix):
-        if is_instruction(text[span.start : span.end]):
-            text = text[: span.start] + " " * (span.end - span.start) + text[span.end :]
-    return Document(page_content=text, metadata=doc.metadata)
+    body = chunk_body(doc)
+    prefix = doc.page_content[: len(doc.page_content) - len(body)]
+    for span in split_sentences(body):
+        if is_instruction(body[span.start : span.end]):
+            body = body[: span.start] + " " * (span.end - span.start) + body[span.end :]
+    return Document(page_content=prefix + body, metadata=doc.metadata)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable
 
-from assistant.chunking import chunk_document
 from assistant.errors import CorpusError
-from assistant.loading import SkipFile, corpus_files, load_file
+from assistant.index.chunking import chunk_document
+from assistant.index.loading import SkipFile, corpus_files, load_file
+from assistant.index.store import Manifest, chroma_client, drop_collections, local_index_exists, open_store
 from assistant.settings import Settings
-from assistant.store import Manifest, chroma_client, drop_collections, local_index_exists, open_store
 
 BATCH = 64
 
@@ -30,13 +30,6 @@ class IngestReport:
     embedded: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed or self.rebuilt)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     def summary(self) -> str:
         parts = [
@@ -91,7 +84,7 @@ def ingest(
     manifest = Manifest.load(settings.index_dir)
     if rebuild or not index_usable(settings, manifest):
         report.rebuilt = manifest is not None or rebuild
-        manifest = Manifest(signature=settings.index_signature(), collection=settings.collection_name(), files={})
+        manifest = Manifest(signature=settings.index_signature(), files={})
         fresh = True
     else:
         fresh = False
@@ -118,7 +111,7 @@ def ingest(
     if fresh:
         drop_collections(client)
     if embeddings is None:
-        from assistant.embeddings import load_embeddings
+        from assistant.index.embeddings import load_embeddings
 
         embeddings = load_embeddings(settings.embedding_model)
     store = open_store(settings, embeddings, client)

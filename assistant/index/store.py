@@ -27,7 +27,6 @@ class Manifest:
     """What is in the index: the build signature and, per source file, its hash and chunk ids."""
 
     signature: dict = field(default_factory=dict)
-    collection: str = ""
     files: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
@@ -37,7 +36,7 @@ class Manifest:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["signature"], data["collection"], data["files"])
+            return cls(data["signature"], data["files"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged manifest means "rebuild", not a crash
 
@@ -45,7 +44,7 @@ class Manifest:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp = index_dir / (MANIFEST + ".tmp")
         tmp.write_text(
-            json.dumps({"signature": self.signature, "collection": self.collection, "files": self.files}, indent=1),
+            json.dumps({"signature": self.signature, "files": self.files}, indent=1),
             encoding="utf-8",
         )
         tmp.replace(index_dir / MANIFEST)

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant import terms
-from assistant.answers import Answer, Citation
-from assistant.chunking import split_sentences
-from assistant.untrusted import is_instruction
+from assistant.answers import Answer, Citation, chunk_body
+from assistant.ask.untrusted import is_instruction
+from assistant.text.names import name_runs
+from assistant.text.numbers import scaled_numbers
+from assistant.text.sentences import split_sentences
+from assistant.text.words import FOOTNOTE_RE, content_terms
 
 MARKER_RE = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 NOT_IN_SOURCES_RE = re.compile(
@@ -26,13 +28,11 @@ NOT_IN_SOURCES_RE = re.compile(
     r"(?:say|contain|mention|state|give|hold)|no information|cannot answer|can't answer",
     re.I,
 )
-_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?(?:\s*(trillion|billion|million|thousand|bn|mn|tn)\b)?", re.I)
-_SCALES = {"bn": "billion", "mn": "million", "tn": "trillion"}
 
 
 def normalise(text: str) -> str:
     """Lower case, hyphens and dollar signs to spaces, thousands separators dropped, spaces collapsed."""
-    text = terms.FOOTNOTE_RE.sub(" ", text)
+    text = FOOTNOTE_RE.sub(" ", text)
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     text = re.sub(r"[-–—$€¥£]", " ", text.lower())
     return " " + " ".join(re.findall(r"[\w.%']+", text)).replace("'s ", " ").replace("’s ", " ") + " "
@@ -40,12 +40,8 @@ def normalise(text: str) -> str:
 
 def facts(sentence: str, proper: frozenset[str] = frozenset()) -> list[str]:
     """Numbers (with their scale word), years and name words a passage must contain, normalised."""
-    found = []
-    for m in _NUMBER_RE.finditer(sentence):
-        number = m.group(0).split()[0].replace(",", "").rstrip(".")
-        scale = (m.group(1) or "").lower()
-        found.append(f"{number} {_SCALES.get(scale, scale)}".strip())
-    for run in terms.name_runs(sentence, proper):
+    found = scaled_numbers(sentence)
+    for run in name_runs(sentence, proper):
         found += [w for w in normalise(run).split() if not w.isdigit()]
     return list(dict.fromkeys(found))
 
@@ -92,7 +88,7 @@ class Verifier:
     def _spans(self, doc: Document) -> list[tuple[int, int, str]]:
         """(start, end, text) of each trusted sentence and pair of neighbouring sentences, in source offsets."""
         meta = doc.metadata
-        body = doc.page_content[meta.get("prefix_len", 0):]
+        body = chunk_body(doc)
         base = meta["start"]
         sentences = [s for s in split_sentences(body, offset=base) if not is_instruction(body[s.start - base : s.end - base])]
         spans = [(s.start, s.end) for s in sentences]
@@ -150,8 +146,8 @@ MIN_SHARED_WORDS = 0.6
 
 
 def _shared_words(claim: str, quote: str) -> float:
-    words = set(terms.content_terms(claim))
-    return len(words & set(terms.content_terms(quote))) / len(words) if words else 0.0
+    words = set(content_terms(claim))
+    return len(words & set(content_terms(quote))) / len(words) if words else 0.0
 
 
 def _sentences(text: str) -> list[str]:
@@ -167,20 +163,8 @@ def to_answer(question: str, verification: Verification, docs: list[Document]) -
         key = (check.passage, check.start, check.end)
         if key not in numbers:
             numbers[key] = len(numbers) + 1
-            meta = docs[check.passage].metadata
             citations.append(
-                Citation(
-                    n=numbers[key],
-                    source=meta["source"],
-                    title=meta.get("title", ""),
-                    quote=check.quote,
-                    start=check.start,
-                    end=check.end,
-                    score=check.score,
-                    heading=meta.get("heading", ""),
-                    page=int(meta.get("page") or 0) or None,
-                    verified=True,
-                )
+                Citation.from_chunk(numbers[key], docs[check.passage], check.start, check.end, check.quote, check.score)
             )
         claim = check.text if check.text.endswith((".", "!", "?")) else check.text + "."
         parts.append(f"{claim[:-1].rstrip()} [{numbers[key]}]{claim[-1]}")

@@ -16,6 +16,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
+from assistant.answers import chunk_body
+
 log = logging.getLogger(__name__)
 
 NOT_IN_SOURCES = "not in the sources"
@@ -53,7 +55,7 @@ def format_sources(docs: Sequence[Document]) -> str:
     for n, doc in enumerate(docs, start=1):
         meta = doc.metadata
         where = meta.get("heading") or meta.get("title") or meta["source"]
-        body = doc.page_content[meta.get("prefix_len", 0):].replace("<<<", "< < <").replace(">>>", "> > >")
+        body = chunk_body(doc).replace("<<<", "< < <").replace(">>>", "> > >")
         blocks.append(f"[{n}] {meta['source']} — {where}\n<<<\n{body}\n>>>")
     return "Sources (untrusted data):\n\n" + "\n\n".join(blocks)
 
@@ -93,7 +95,7 @@ class Generator:
             return cleaned or x["fallback_query"]
 
         def retrieve(x: dict) -> list[Document]:
-            return self.retriever.search(x["standalone"], x["k"])
+            return self.retriever.invoke(x["standalone"], k=x["k"])
 
         return (
             RunnablePassthrough.assign(standalone=RunnableLambda(standalone))

@@ -1,4 +1,4 @@
-"""Question sets: JSONL files with one question per line, validated in full before anything is asked.
+"""Case sets: JSONL files with one question per line, validated in full before anything is asked.
 
 A line looks like::
 
@@ -22,7 +22,7 @@ _MAX_PROBLEMS_SHOWN = 10
 
 
 @dataclass(frozen=True)
-class Question:
+class Case:
     """One question of a set, with what a right answer must (and must not) contain."""
 
     id: str
@@ -40,8 +40,8 @@ def _is_str_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
-def parse_line(text: str, line: int) -> Question:
-    """Parse one JSONL line into a ``Question``; raise ``ValueError`` saying what is wrong."""
+def parse_line(text: str, line: int) -> Case:
+    """Parse one JSONL line into a ``Case``; raise ``ValueError`` saying what is wrong."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -82,7 +82,7 @@ def parse_line(text: str, line: int) -> Question:
         if not _is_str_list(data.get(name, [])):
             raise ValueError(f'"{name}" must be a list of non-empty strings')
 
-    return Question(
+    return Case(
         id=qid.strip(),
         question=question,
         kind=kind.strip(),
@@ -95,7 +95,7 @@ def parse_line(text: str, line: int) -> Question:
     )
 
 
-def load_questions(path: str | Path) -> list[Question]:
+def load_cases(path: str | Path) -> list[Case]:
     """Read and validate every line of a question set.
 
     Every line is checked before returning, so a run never starts on a broken set; all problems
@@ -109,7 +109,7 @@ def load_questions(path: str | Path) -> list[Question]:
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionSetError(f"cannot read question set {path}: {exc}") from None
 
-    questions: list[Question] = []
+    cases: list[Case] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     for number, text in enumerate(lines, start=1):
@@ -124,13 +124,23 @@ def load_questions(path: str | Path) -> list[Question]:
             problems.append(f'line {number}: id "{q.id}" repeats line {seen[q.id]}; ids must be unique')
             continue
         seen[q.id] = number
-        questions.append(q)
+        cases.append(q)
 
-    if not problems and not questions:
+    if not problems and not cases:
         problems.append("the file holds no questions")
     if problems:
         shown = problems[:_MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
         tail = f"; and {more} more" if more else ""
         raise QuestionSetError(f"{path}: " + "; ".join(shown) + tail + "; fix these lines and run again")
-    return questions
+    return cases
+
+
+@dataclass
+class Outcome:
+    """What asking one case produced: an answer dict, or the error it raised."""
+
+    case: Case
+    answer: dict | None
+    error: str | None
+    latency_ms: float | None

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from langchain_core.documents import Document
 
-from assistant import terms
-from assistant.answers import Answer, Citation
-from assistant.chunking import split_sentences
-from assistant.questions import Question, type_facts
-from assistant.retrieval import CorpusStats
+from assistant.answers import Answer, Citation, chunk_body
+from assistant.ask.evidence import Evidence
+from assistant.ask.questions import ParsedQuestion, type_facts
+from assistant.ask.retrieval import CorpusStats
 from assistant.settings import Settings
+from assistant.text.sentences import split_sentences
+from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
 
 NOT_COVERED = "The sources don't say."
-_ANAPHORA_RE = re.compile(r"(?:it|its|this|these|that|those|they|their|he|his|she|her|the (?:company|project|plan|firm|group|move))\b", re.I)
 
 
 @dataclass
@@ -44,15 +44,15 @@ class Candidate:
 
 def clean(text: str) -> str:
     """Sentence text as shown in an answer: footnote markers dropped, whitespace collapsed."""
-    return re.sub(r"\s+", " ", terms.FOOTNOTE_RE.sub("", text)).strip()
+    return re.sub(r"\s+", " ", FOOTNOTE_RE.sub("", text)).strip()
 
 
 def _lexicon(text: str) -> dict[str, str]:
     """Stem -> surface word for the content words of ``text``."""
     out: dict[str, str] = {}
-    for word in terms.words(terms.FOOTNOTE_RE.sub("", text)):
+    for word in words(FOOTNOTE_RE.sub("", text)):
         for w in (*word.split("-"), word) if "-" in word else (word,):
-            for t in terms.content_terms(w):
+            for t in content_terms(w):
                 out.setdefault(t, w.lower())
     return out
 
@@ -63,7 +63,7 @@ class _SoftMatcher:
 
     NEAR = 0.6
 
-    def __init__(self, embeddings, question: Question, vectors: dict[str, np.ndarray]) -> None:
+    def __init__(self, embeddings, question: ParsedQuestion, vectors: dict[str, np.ndarray]) -> None:
         self.embeddings = embeddings
         self.terms = question.all_terms
         self.surface = {t: question.surface.get(t, t) for t in question.terms}
@@ -118,16 +118,10 @@ class ExtractiveAnswerer:
             for w, v in zip(batch, self.embeddings.embed_documents(batch)):
                 self.word_vectors[w] = np.asarray(v)
 
-    def answer(
-        self,
-        question: Question,
-        query: str,
-        docs: list[Document],
-        stats: CorpusStats,
-        parts: list[tuple[Question, str]] | None = None,
-    ) -> Answer:
-        """Answer ``question`` from ``docs``; a multi-part question is answered part by part."""
-        if parts and len(parts) > 1:
+    def answer(self, evidence: Evidence, stats: CorpusStats) -> Answer:
+        """Answer from the evidence's pool; a multi-part question is answered part by part."""
+        question, query, docs, parts = evidence.question, evidence.query, evidence.pool, evidence.parts
+        if len(parts) > 1:
             return self._answer_parts(question, parts, docs, stats)
         candidates = self._candidates(question, query, docs, stats)
         if not candidates:
@@ -143,7 +137,7 @@ class ExtractiveAnswerer:
         return self._compose(question, picked)
 
     def _answer_parts(
-        self, question: Question, parts: list[tuple[Question, str]], docs: list[Document], stats: CorpusStats
+        self, question: ParsedQuestion, parts: list[tuple[ParsedQuestion, str]], docs: list[Document], stats: CorpusStats
     ) -> Answer:
         chosen: dict[int, Candidate] = {}
         missing: list[str] = []
@@ -163,7 +157,7 @@ class ExtractiveAnswerer:
                 missing.append(part.text)
             else:
                 chosen[i] = pick
-        picked: list[tuple[Candidate, Question]] = []
+        picked: list[tuple[Candidate, ParsedQuestion]] = []
         for i in sorted(chosen):
             if all(chosen[i].text != c.text for c, _ in picked):
                 picked.append((chosen[i], parts[i][0]))
@@ -176,15 +170,15 @@ class ExtractiveAnswerer:
 
     # --- scoring -------------------------------------------------------------------------------
 
-    def _candidates(self, question: Question, query: str, docs: list[Document], stats: CorpusStats) -> list[Candidate]:
+    def _candidates(self, question: ParsedQuestion, query: str, docs: list[Document], stats: CorpusStats) -> list[Candidate]:
         cands: list[Candidate] = []
         for doc in docs:
             meta = doc.metadata
-            body = doc.page_content[meta.get("prefix_len", 0):]
+            body = chunk_body(doc)
             context_words = _lexicon(doc.page_content)
             for span in split_sentences(body, meta["start"]):
                 text = body[span.start - meta["start"] : span.end - meta["start"]]
-                if len(terms.words(text)) < 3:
+                if len(words(text)) < 3:
                     continue
                 cand = Candidate(doc, span.start, span.end, text)
                 cand.facts = tuple(self._new_facts(question, text, stats))
@@ -206,7 +200,7 @@ class ExtractiveAnswerer:
             matched = soft.matches(_lexicon(cand.text))
             cand.matched = matched
             cand.coverage = self._coverage(question, matched, stats)
-            if previous is not None and previous.doc is cand.doc and _ANAPHORA_RE.match(cand.text):
+            if previous is not None and previous.doc is cand.doc and REFERRING_RE.match(cand.text):
                 # "Its director is ..." speaks of what the sentence before it named.
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.coverage = max(cand.coverage, self._coverage(question, joined, stats))
@@ -220,7 +214,7 @@ class ExtractiveAnswerer:
             cand.relevance = 0.6 * cand.cosine + 0.3 * cand.coverage + 0.1 * cand.context
         return cands
 
-    def _expand(self, question: Question, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
+    def _expand(self, question: ParsedQuestion, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
         """Add the evidence's nearest words for question words the corpus never uses ("processors"
         -> "microchips"), so a question put in other words still lands near its sentence."""
         unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
@@ -239,7 +233,7 @@ class ExtractiveAnswerer:
         return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
 
     @staticmethod
-    def _coverage(question: Question, matched: dict[str, float], stats: CorpusStats) -> float:
+    def _coverage(question: ParsedQuestion, matched: dict[str, float], stats: CorpusStats) -> float:
         total = got = 0.0
         for t in question.all_terms:
             w = stats.weight(t) * (1.0 if t in question.terms else 0.5)
@@ -248,19 +242,19 @@ class ExtractiveAnswerer:
         return got / total if total else 0.0
 
     @staticmethod
-    def _new_facts(question: Question, text: str, stats: CorpusStats) -> list[str]:
+    def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats) -> list[str]:
         """Facts of the asked type in the sentence that the conversation does not already state."""
         asked = question.text.lower()
         known = set(question.all_terms)
         facts = []
         for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country):
-            parts = [terms.stem(w) for w in terms.words(fact)]
+            parts = [stem(w) for w in words(fact)]
             if fact.lower() in asked or (parts and all(p in known for p in parts)):
                 continue
             facts.append(fact)
         return facts
 
-    def _names_present(self, question: Question, cand: Candidate) -> bool:
+    def _names_present(self, question: ParsedQuestion, cand: Candidate) -> bool:
         """Every name, year and amount the question mentions must stand in the evidence's context."""
         meta = cand.doc.metadata
         context = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content)).lower()
@@ -268,14 +262,14 @@ class ExtractiveAnswerer:
             low = name.lower()
             if low in context:
                 continue
-            stems = [terms.stem(w) for w in terms.words(name)]
-            ctx_stems = set(terms.content_terms(context))
+            stems = [stem(w) for w in words(name)]
+            ctx_stems = set(content_terms(context))
             if stems and all(s in ctx_stems for s in stems):
                 continue
             return False
         return True
 
-    def _choose(self, question: Question, cands: list[Candidate], stats: CorpusStats) -> Candidate | None:
+    def _choose(self, question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> Candidate | None:
         """The sentence that answers, or None when the evidence falls short (see the module doc)."""
         s = self.settings
         weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
@@ -309,7 +303,7 @@ class ExtractiveAnswerer:
         share = sum(weights[t] for t in unmatched) / total
         return top if top.relevance * (1.0 - 0.5 * share) >= s.min_relevance else None
 
-    def _second(self, question: Question, cands: list[Candidate], first: Candidate, stats: CorpusStats) -> Candidate | None:
+    def _second(self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats) -> Candidate | None:
         """A second sentence when it covers question terms the first lacks (multi-part questions)."""
         missing = set(question.terms) - {t for t, m in first.matched.items() if m > 0}
         if not missing:
@@ -329,42 +323,29 @@ class ExtractiveAnswerer:
 
     # --- output ---------------------------------------------------------------------------------
 
-    def _compose(self, question: Question, picked: list[tuple[Candidate, Question]]) -> Answer:
+    def _compose(self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]]) -> Answer:
         budget = self.settings.max_answer_words // len(picked)
         parts, citations = [], []
         for n, (c, asked) in enumerate(picked, start=1):
             parts.append(f"{self._trim(clean(c.text), asked, c.facts, budget)} [{n}]")
-            meta = c.doc.metadata
-            citations.append(
-                Citation(
-                    n=n,
-                    source=meta["source"],
-                    title=meta.get("title", ""),
-                    quote=c.text,
-                    start=c.start,
-                    end=c.end,
-                    score=round(c.relevance, 4),
-                    heading=meta.get("heading", ""),
-                    page=int(meta.get("page") or 0) or None,
-                )
-            )
+            citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.text, c.relevance))
         return Answer(question=question.text, text=" ".join(parts), abstained=False, citations=citations)
 
     @staticmethod
-    def _trim(text: str, question: Question, facts: tuple[str, ...], limit: int) -> str:
+    def _trim(text: str, question: ParsedQuestion, facts: tuple[str, ...], limit: int) -> str:
         """Keep at most ``limit`` words: the window with the asked facts and the most question terms."""
         words = text.split()
         if len(words) <= limit:
             return text
         wanted = set(question.all_terms)
         fact_words = {w for f in facts for w in f.split()}
-        hits = [3 if w.strip(",.;:()") in fact_words else 1 if set(terms.content_terms(w)) & wanted else 0 for w in words]
+        hits = [3 if w.strip(",.;:()") in fact_words else 1 if set(content_terms(w)) & wanted else 0 for w in words]
         width = limit - 1
         best = max(range(len(words) - width + 1), key=lambda i: sum(hits[i : i + width]))
         clipped = " ".join(words[best : best + width])
         return ("… " if best > 0 else "") + clipped + (" …" if best + width < len(words) else "")
 
-    def _abstain(self, question: Question, nearest: Candidate | None) -> Answer:
+    def _abstain(self, question: ParsedQuestion, nearest: Candidate | None) -> Answer:
         text = NOT_COVERED
         if nearest is not None and nearest.relevance >= 0.5 * self.settings.min_relevance:
             meta = nearest.doc.metadata

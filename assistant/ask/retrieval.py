@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 from typing import Any
@@ -13,8 +12,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
-from assistant import terms
-from assistant.store import all_chunks
+from assistant.index.store import all_chunks
+from assistant.text.sentences import split_sentences
+from assistant.text.words import FOOTNOTE_RE, STOPWORDS, content_terms, stem, words
 
 
 class CorpusStats:
@@ -26,16 +26,19 @@ class CorpusStats:
         cap: Counter[str] = Counter()
         low: Counter[str] = Counter()
         for text in texts:
-            df.update(set(terms.content_terms(text)))
-            for sentence in re.split(r"(?<=[.!?])\s+|\n+", terms.FOOTNOTE_RE.sub("", text)):
-                for i, word in enumerate(terms.words(sentence)):
-                    if word.lower() in terms.STOPWORDS:
-                        continue
-                    if word[0].isupper():
-                        if i > 0:
-                            cap[terms.stem(word)] += 1
-                    else:
-                        low[terms.stem(word)] += 1
+            df.update(set(content_terms(text)))
+            clean = FOOTNOTE_RE.sub("", text)
+            for line in clean.split("\n"):
+                for span in split_sentences(line):
+                    sentence = line[span.start : span.end]
+                    for i, word in enumerate(words(sentence)):
+                        if word.lower() in STOPWORDS:
+                            continue
+                        if word[0].isupper():
+                            if i > 0:
+                                cap[stem(word)] += 1
+                        else:
+                            low[stem(word)] += 1
         self.df = df
         self.proper = frozenset(s for s, c in cap.items() if c > low.get(s, 0))
         self.max_idf = math.log((self.n + 1) / 0.5)
@@ -77,7 +80,7 @@ class HybridRetriever(BaseRetriever):
 
         chunks = all_chunks(self.store)
         stats = CorpusStats([text for _, text, _ in chunks])
-        bm25 = BM25Okapi([terms.content_terms(text) or ["_"] for _, text, _ in chunks]) if chunks else None
+        bm25 = BM25Okapi([content_terms(text) or ["_"] for _, text, _ in chunks]) if chunks else None
         with self._lock:
             self._chunks, self._bm25, self._stats = chunks, bm25, stats
 
@@ -91,10 +94,10 @@ class HybridRetriever(BaseRetriever):
             self.refresh()
         return self._stats
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return self.search(query, self.k)
-
-    def search(self, query: str, k: int | None = None) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None
+    ) -> list[Document]:
+        """The ``k`` best chunks for ``query``; call through ``invoke(query, k=...)`` so callbacks fire."""
         k = k or self.k
         if self._stats is None:
             self.refresh()
@@ -112,7 +115,7 @@ class HybridRetriever(BaseRetriever):
             found[key] = doc
             fused[key] = fused.get(key, 0.0) + 1.0 / (self.rrf_k + rank + 1)
 
-        query_terms = terms.content_terms(query)
+        query_terms = content_terms(query)
         if query_terms and self._bm25 is not None:
             scores = self._bm25.get_scores(query_terms)
             order = sorted(range(len(scores)), key=lambda i: -scores[i])[:fetch]

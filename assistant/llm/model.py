@@ -15,17 +15,11 @@ log = logging.getLogger(__name__)
 NO_KEY = "not-needed"
 
 
-def split_spec(spec: str) -> tuple[str, str]:
-    """``"openai:gpt-4o-mini"`` -> ``("openai", "gpt-4o-mini")``."""
-    provider, _, model = spec.partition(":")
-    return provider.strip().lower(), model.strip()
-
-
 def build_chat_model(settings: Settings):
     """The chat model ``settings.llm`` names: time-out ``llm_timeout``, no retries, optional base URL and key."""
     if not settings.llm:
         raise LLMError("no model configured: set ASSISTANT_LLM=provider:model (e.g. ollama:llama3.2)")
-    provider, model = split_spec(settings.llm)
+    provider, model = settings.llm_parts()
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     kwargs: dict = {}
     if provider == "ollama":

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant import terms
+from assistant.text.names import is_country_or_demonym, name_runs, places
+from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, numbers, ordinals
+from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, words
 
 AMOUNT, NUMBER, DATE, NAME, PERSON, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "person", "place", "rank", "percent"
 
@@ -25,14 +27,10 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"|university|group|agency|ministry|newsletter|chip|chips|name|brand|country|countries|nation)\b|\bname (of|the)\b", re.I)),
 ]
 
-_FOLLOW_UP_RE = re.compile(
-    r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|there|he|him|his|she|her|hers|the same|the latter|the former)\b",
-    re.I,
-)
-
-
 @dataclass
-class Question:
+class ParsedQuestion:
+    """A question as the answerer sees it (follow-ups resolved by ``conversation.resolve``)."""
+
     text: str
     answer_type: str | None
     terms: list[str]                      # stemmed content terms of the question itself
@@ -62,17 +60,17 @@ def answer_type(question: str) -> str | None:
     return min(hits)[2] if hits else None
 
 
-def analyse(question: str, proper: frozenset[str] = frozenset()) -> Question:
+def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuestion:
     """Parse a question; ``proper`` lists stems the corpus uses as names."""
-    content = [t for t in terms.content_terms(question) if t not in terms.QUESTION_FRAME_STEMS]
-    names = [n for n in terms.name_runs(question, proper) if n.lower() not in terms.STOPWORDS]
-    names += [y for y in terms.YEAR_RE.findall(question)]
-    names += [m.group(0).strip() for m in terms.AMOUNT_RE.finditer(question)]
+    content = [t for t in content_terms(question) if t not in QUESTION_FRAME_STEMS]
+    names = [n for n in name_runs(question, proper) if n.lower() not in STOPWORDS]
+    names += [y for y in YEAR_RE.findall(question)]
+    names += [m.group(0).strip() for m in AMOUNT_RE.finditer(question)]
     surface = {}
-    for w in terms.words(question):
-        for t in terms.content_terms(w):
+    for w in words(question):
+        for t in content_terms(w):
             surface.setdefault(t, w.lower())
-    return Question(
+    return ParsedQuestion(
         question,
         answer_type(question),
         list(dict.fromkeys(content)),
@@ -84,28 +82,28 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> Question:
 
 def is_follow_up(question: str, n_terms: int) -> bool:
     """Does the question lean on the conversation (a pronoun, or too few words to stand alone)?"""
-    return bool(_FOLLOW_UP_RE.search(question)) or n_terms <= 2
+    return bool(REFERRING_RE.search(question)) or n_terms <= 2
 
 
 def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset(), below_country: bool = False) -> list[str]:
     """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", ...)."""
     if kind == AMOUNT:
-        return terms.amounts(text)
+        return amounts(text)
     if kind == PERCENT:
-        return terms.PERCENT_RE.findall(text) or [m.group(0) for m in terms.PERCENT_RE.finditer(text)]
+        return PERCENT_RE.findall(text) or [m.group(0) for m in PERCENT_RE.finditer(text)]
     if kind == NUMBER:
-        return [n for n in terms.numbers(text) if not terms.YEAR_RE.fullmatch(n)]
+        return [n for n in numbers(text) if not YEAR_RE.fullmatch(n)]
     if kind == DATE:
-        return terms.dates(text)
+        return dates(text)
     if kind == RANK:
-        return terms.ordinals(text)
+        return ordinals(text)
     if kind == PLACE:
-        return terms.places(text, True) if below_country else terms.name_runs(text, proper)
+        return places(text, True) if below_country else name_runs(text, proper)
     if kind == NAME:
-        return terms.name_runs(text, proper)
+        return name_runs(text, proper)
     if kind == PERSON:
         # "Who is ..." asks for a person or an organisation, not a country.
-        return [n for n in terms.name_runs(text, proper) if not terms.is_country_or_demonym(n)]
+        return [n for n in name_runs(text, proper) if not is_country_or_demonym(n)]
     return []
 
 
@@ -118,6 +116,23 @@ def split_parts(question: str) -> list[str]:
     """Split a multi-part question ("Who is building X, and which chips will it use?") into its
     parts; a question that does not split cleanly into parts of two or more content words stays whole."""
     pieces = [p.strip(" ,") for p in _PART_RE.split(question) if p and p.strip(" ,")]
-    if len(pieces) > 1 and all(len(terms.content_terms(p)) >= 2 for p in pieces):
+    if len(pieces) > 1 and all(len(content_terms(p)) >= 2 for p in pieces):
         return pieces
     return [question]
+
+
+def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = frozenset()) -> list[tuple[ParsedQuestion, str]]:
+    """The parts of a multi-part question, each with the query to retrieve it by; [] for one part.
+
+    Each part carries the whole question's other terms, so "and when will it open?" still knows
+    what "it" is.
+    """
+    pieces = split_parts(question.text)
+    if len(pieces) < 2:
+        return []
+    out = []
+    for text in pieces:
+        part = analyse(text, proper)
+        part.carried = [t for t in question.all_terms if t not in part.terms]
+        out.append((part, f"{text} ({query})"))
+    return out

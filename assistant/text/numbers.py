@@ -1,0 +1,93 @@
+"""Numbers, amounts, dates and ordinals: one number grammar for question typing, answer facts and
+the LLM verifier."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.words import STOPWORDS
+
+_NUM = r"\d[\d,]*(?:\.\d+)?"
+_SCALE = r"(?:trillion|billion|million|thousand|hundred|bn|mn|tn|k|m)"
+# Scale words that change a number's value, with their abbreviations spelt out ("1.3bn" == "1.3 billion").
+SCALES = {"trillion": "trillion", "billion": "billion", "million": "million", "thousand": "thousand",
+          "bn": "billion", "mn": "million", "tn": "trillion"}
+_CURRENCY_WORD = r"(?:yen|dollars?|euros?|pounds?|yuan|won|rupees?|usd|jpy|eur|gbp|cny|krw)"
+NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens"
+)
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+
+AMOUNT_RE = re.compile(
+    rf"(?:[$€£¥₩]\s?{_NUM}(?:[\s-]*{_SCALE}\b)?)"
+    rf"|(?:\b{_NUM}[\s-]*(?:{_SCALE}[\s-]*)?(?:{_CURRENCY_WORD}\b|%|percent\b))"
+    rf"|(?:\b{_NUM}[\s-]*{_SCALE}\b)",
+    re.IGNORECASE,
+)
+PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)s?\b")
+DATE_RE = re.compile(
+    rf"{YEAR_RE.pattern}|\b(?:{'|'.join(MONTHS.split())})\b\.?(?:\s+\d{{1,2}})?"
+    r"|\b(?:next|last|this|coming|past)\s+(?:decade|year|month|century)\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b",
+    re.IGNORECASE,
+)
+NUMBER_RE = re.compile(rf"\b{_NUM}\b|\b(?:{'|'.join(NUMBER_WORDS.split())})\b", re.IGNORECASE)
+ORDINAL_RE = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b",
+    re.IGNORECASE,
+)
+
+
+MULTIPLIER_RE = re.compile(r"\b(?:double[sd]?|doubling|triple[sd]?|tripling|quadruple[sd]?|halve[sd]?|\w+fold)\b", re.I)
+
+
+QUANTITY_RE = re.compile(rf"\b({_NUM})\s+(?:{_SCALE}\s+)?([a-z]{{2,20}})\b")
+
+
+def amounts(text: str) -> list[str]:
+    """Money, quantities with a scale or unit ("300 megawatts"), and multipliers ("triple")."""
+    found = [m.group(0).strip() for m in AMOUNT_RE.finditer(text) if not YEAR_RE.fullmatch(m.group(0).strip())]
+    money = [m.span() for m in AMOUNT_RE.finditer(text)]
+    for m in QUANTITY_RE.finditer(text):
+        unit = m.group(2)
+        if YEAR_RE.fullmatch(m.group(1)) or unit in STOPWORDS or unit in MONTHS.split():
+            continue
+        if not any(a <= m.start() < b for a, b in money):
+            found.append(m.group(0))
+    return found + MULTIPLIER_RE.findall(text)
+
+
+def numbers(text: str) -> list[str]:
+    """Counts: numbers that are not years and not part of a money amount."""
+    money = [m.span() for m in AMOUNT_RE.finditer(text)]
+    return [
+        m.group(0)
+        for m in NUMBER_RE.finditer(text)
+        if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in money)
+    ]
+
+
+def dates(text: str) -> list[str]:
+    return [m.group(0) for m in DATE_RE.finditer(text)]
+
+
+def ordinals(text: str) -> list[str]:
+    return [m.group(0) for m in ORDINAL_RE.finditer(text)]
+
+
+
+
+SCALED_NUMBER_RE = re.compile(rf"({_NUM})(?:\s*({'|'.join(SCALES)})\b)?", re.I)
+
+
+def scaled_numbers(text: str) -> list[str]:
+    """Every number with its scale word, normalised: "$1,300 mn" -> "1300 million"."""
+    out = []
+    for m in SCALED_NUMBER_RE.finditer(text):
+        scale = SCALES.get((m.group(2) or "").lower(), "")
+        out.append(f"{m.group(1).replace(',', '')} {scale}".strip())
+    return out

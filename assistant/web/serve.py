@@ -1,0 +1,149 @@
+"""``assistant serve``: check the address and login, build the index if needed, warm up, serve.
+
+A non-loopback address needs a login (``--auth``) or an explicit ``--no-auth``; the port is
+checked before the model loads, so a mistake fails in a second, not after a minute.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from assistant.errors import AssistantError
+from assistant.options import corpus_option, exits_on_error, index_option, settings_from
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import gradio as gr
+
+    from assistant.settings import Settings
+
+LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_auth(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] | None:
+    """The (user, password) the server asks for, or None; refuses an open non-loopback bind."""
+    if auth and no_auth:
+        raise AssistantError("Pass either --auth user:password or --no-auth, not both.")
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise AssistantError("--auth must look like user:password (both parts non-empty).")
+        return user, password
+    if not no_auth and not _is_loopback(host):
+        raise AssistantError(
+            f"Refusing to serve on {host} without a password: pass --auth user:password "
+            "(or set ASSISTANT_AUTH), or --no-auth to serve it open."
+        )
+    return None
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ``AssistantError`` when ``host:port`` cannot be bound (in use, or not an address here)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise AssistantError(
+            f"Cannot resolve --host {host} ({exc.strerror}); use an address of this machine."
+        ) from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as exc:
+            raise AssistantError(
+                f"Cannot serve on {host}:{port} ({exc.strerror}); pick another port with --port."
+            ) from None
+
+
+def start(
+    settings: "Settings",
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: str | None = None,
+    no_auth: bool = False,
+) -> "gr.Blocks":
+    """Ingest if needed, load the model once, build the app and serve it until interrupted."""
+    if auth is None and settings.auth is not None:
+        auth = settings.auth.get_secret_value()
+    credentials = resolve_auth(host, auth, no_auth)
+    check_port_free(host, port)  # fail before the model loads, not after
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+    from assistant.pipeline import Assistant
+    from assistant.web.app import CSS, build_app
+
+    began = time.perf_counter()
+    bot = Assistant(settings=settings)
+    notice = None
+    if bot.needs_ingest():
+        print(
+            f"The index in {settings.index_dir} is missing or out of date: ingesting {settings.corpus_dir} …",
+            flush=True,
+        )
+        report = bot.ingest(progress=True)
+        summary = report.summary()
+        print(summary, flush=True)
+        notice = f"The index was built at start-up from {settings.corpus_dir}: {summary}"
+    print("Loading the model and the index …", flush=True)
+    bot.warm_up()
+    demo = build_app(bot, notice=notice)
+    demo.queue(default_concurrency_limit=4, max_size=256)
+    try:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            auth=credentials,
+            share=False,
+            inbrowser=False,
+            prevent_thread_lock=True,
+            show_error=False,
+            quiet=True,
+            ssr_mode=False,
+            allowed_paths=[],
+            blocked_paths=[str(Path(settings.index_dir).resolve())],
+            footer_links=["api"],
+            css=CSS,
+            mcp_server=False,
+        )
+    except OSError as exc:
+        raise AssistantError(f"Cannot serve on {host}:{port} ({exc}); pick another port with --port.") from exc
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Ready in {time.perf_counter() - began:.1f}s: http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("Stopping.", flush=True)
+        demo.close()
+    return demo
+
+
+@click.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind; off loopback needs --auth or --no-auth."
+)
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", help="Ask for this login (or set ASSISTANT_AUTH).")
+@click.option("--no-auth", is_flag=True, help="Serve off loopback without a login (think twice).")
+@corpus_option
+@index_option
+@exits_on_error
+def serve_command(host: str, port: int, auth: str | None, no_auth: bool, corpus: str | None, index: str | None) -> None:
+    """Start the web chat UI (Gradio) with its /ask API."""
+    start(settings_from(corpus, index), host=host, port=port, auth=auth, no_auth=no_auth)
