@@ -13,10 +13,15 @@ from assistant.options import corpus_option, exits_on_error, index_option, setti
 class LazyGroup(click.Group):
     """Sub-commands living in other modules are imported only when run, keeping ``--help`` instant."""
 
-    lazy = {"serve": "assistant.web.serve:serve_command", "eval": "assistant.evaluation.cli:eval_command"}
+    lazy = {
+        "serve": "assistant.web.serve:serve_command",
+        "eval": "assistant.evaluation.cli:eval_command",
+        "calibrate": "assistant.evaluation.cli:calibrate_command",
+    }
     summaries = {
         "serve": "Start the web chat UI (Gradio) on 127.0.0.1.",
-        "eval": "Evaluate answers over a JSONL question set and write a report.",
+        "eval": "Evaluate answers over a JSONL question set (or a suite of corpora) and write a report.",
+        "calibrate": "Fit the answer calibration on the question sets of a suite.",
     }
 
     def list_commands(self, ctx):

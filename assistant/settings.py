@@ -43,15 +43,8 @@ class Settings(BaseSettings):
     k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     max_answer_words: int = Field(50, ge=10, le=400, description="Longest extractive answer, in words.")
-    min_relevance: float = Field(
-        0.42, ge=0.0, le=1.0, description="Abstain when the best sentence's relevance falls below this."
-    )
-    relative_margin: float = Field(
-        0.8,
-        ge=0.0,
-        le=1.0,
-        description="A sentence holding the asked type of fact must score at least this share of the "
-        "most relevant sentence, else the sources are judged not to hold the fact.",
+    calibration: Path | None = Field(
+        None, description="JSON file of the fitted answer calibration (`assistant calibrate`); unset: the shipped one."
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
     max_history_turns: int = Field(20, ge=0, le=1000, description="Most earlier turns a follow-up may send.")
@@ -88,6 +81,11 @@ class Settings(BaseSettings):
             raise SettingsError(
                 f"invalid setting {field} (ASSISTANT_{field.upper()} or its option): {first.get('msg')}{more}"
             ) from None
+
+    @field_validator("calibration", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("llm")
     @classmethod

@@ -39,8 +39,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh page on the app; ``page.dialogs`` collects any alert/confirm that fires."""
+    """A fresh page on the app; ``page.dialogs`` collects any alert/confirm that fires and
+    ``window.__csp`` any Content-Security-Policy violation."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     dialogs: list[str] = []
@@ -81,6 +86,12 @@ def assert_nothing_ran(page) -> None:
     assert page.dialogs == []
     set_globals = page.evaluate(f"{GLOBALS!r}.filter(name => name in window)")
     assert set_globals == []
+    assert page.evaluate("window.__csp") == []
+
+
+def assert_no_csp_violations(page) -> None:
+    """The page works under the server's Content-Security-Policy: nothing of Gradio's was blocked."""
+    assert page.evaluate("window.__csp") == []
 
 
 def test_question_streams_answer_with_highlighted_source(page, tmp_path):
@@ -101,6 +112,7 @@ def test_question_streams_answer_with_highlighted_source(page, tmp_path):
     context = card.locator(".source-context").inner_text()
     assert context.startswith("The investment is partly motivated")  # the paragraph around the quote
     assert mark.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert_no_csp_violations(page)
 
     shot = tmp_path / "chat.png"
     page.screenshot(path=str(shot), full_page=True)

@@ -47,3 +47,19 @@ def test_plain_text_headings_are_detected(tmp_path: Path):
     (tmp_path / "a.txt").write_text("Funding\n\nThe agency granted $6.6 billion. It also lent more.\n", encoding="utf-8")
     chunks = chunk_document(load_file(tmp_path / "a.txt", tmp_path), 900, 1)
     assert [c.metadata["heading"] for c in chunks] == ["Funding"]
+
+
+def test_dated_documents_embed_publisher_and_date_as_context_only(tmp_path: Path):
+    text = "---\ntitle: T\npublisher: Example Wire\ndate: 2024-11-26\n---\n\nThe grant is $6.6 billion.\n"
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    [chunk] = chunk_document(load_file(tmp_path / "a.md", tmp_path), 900, 1)
+    assert chunk.page_content == "T\n\nExample Wire, 26 November 2024\n\nThe grant is $6.6 billion."
+    assert chunk.page_content[chunk.metadata["prefix_len"] :] == "The grant is $6.6 billion."
+    assert (chunk.metadata["publisher"], chunk.metadata["date"]) == ("Example Wire", "2024-11-26")
+
+
+def test_undated_documents_keep_their_embedded_text():
+    doc = load_file(CORPUS / SEED_DOC, CORPUS)
+    for c in chunk_document(doc, 900, 1):
+        assert c.metadata["prefix_len"] == len(c.metadata["heading"] or c.metadata["title"]) + 2
+        assert c.metadata["publisher"] == "TheOutpost.ai" and c.metadata["date"] == ""

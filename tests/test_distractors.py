@@ -18,7 +18,7 @@ def test_dev_set_with_distractors(tmp_path):
     for path in distractors:
         shutil.copy(path, corpus / path.name)
     report, _ = evaluate(DATA / "questions.jsonl", corpus=corpus, index=tmp_path / "index", out=tmp_path / "report", progress=False)
-    floors = json.loads((DATA / "eval_floors.json").read_text())
+    floors = json.loads((DATA / "eval_floors.json").read_text())["seed"]
     assert not check_floors(report, floors)
     assert report["false_refusal_rate"] <= 0.05
     assert report["mean_answer_words"] <= 50

@@ -52,3 +52,53 @@ def test_bad_files_raise_skip_with_reason(tmp_path: Path, name, data, reason):
     (tmp_path / name).write_bytes(data)
     with pytest.raises(SkipFile, match=reason):
         load_file(tmp_path / name, tmp_path)
+
+
+def test_every_document_has_the_metadata_fields(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("Just a note about the plant.\n", encoding="utf-8")
+    meta = load_file(tmp_path / "a.txt", tmp_path).metadata
+    assert {k: meta[k] for k in ("publisher", "date", "url", "author", "dateline")} == dict.fromkeys(
+        ("publisher", "date", "url", "author", "dateline"), ""
+    )
+    assert meta["furniture"] == [] and meta["table_rows"] == []
+
+
+def test_pdf_table_rows_headings_furniture_and_running_footer(tmp_path: Path):
+    platypus = pytest.importorskip("reportlab.platypus")
+    from reportlab.lib import colors
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
+    grid = [
+        ["Plant", "Cost", "Status"],
+        ["Alpha fab in the northern industrial zone", "3 billion euros", "Open"],
+        ["Beta", "1 billion euros", "Planned for a later phase of the programme"],
+    ]
+    table = platypus.Table([[platypus.Paragraph(c, cell) for c in row] for row in grid], colWidths=[110, 90, 120])
+    table.setStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.5, colors.grey)])
+    story = [
+        platypus.Paragraph("Fab report", styles["Title"]),
+        platypus.Paragraph("Example Institute | March 2025 | Author: Jo Bloggs", styles["Italic"]),
+        platypus.Paragraph("Costs", styles["Heading2"]),
+        platypus.Paragraph("The programme has two plants.", styles["BodyText"]),
+        table,
+        platypus.Paragraph("After the table the programme continues.", styles["BodyText"]),
+    ]
+
+    def footer(canvas, doc):
+        canvas.setFont("Helvetica", 7)
+        canvas.drawString(72, 30, "Example Institute - example.org/fab-report - Page %d" % doc.page)
+
+    platypus.SimpleDocTemplate(str(tmp_path / "r.pdf"), title="Fab report", author="Example Institute").build(
+        story, onFirstPage=footer, onLaterPages=footer
+    )
+    doc = load_file(tmp_path / "r.pdf", tmp_path)
+    text, meta = doc.page_content, doc.metadata
+    assert "Plant: Alpha fab in the northern industrial zone; Cost: 3 billion euros; Status: Open." in text
+    assert "Plant: Beta; Cost: 1 billion euros; Status: Planned for a later phase of the programme." in text
+    assert "## Costs" in text and "example.org" not in text and "Page 1" not in text
+    assert (meta["title"], meta["publisher"], meta["author"], meta["date"]) == ("Fab report", "Example Institute", "Jo Bloggs", "March 2025")
+    assert meta["url"] == "example.org/fab-report"
+    assert [text[r["start"] : r["end"]].split(";")[0] for r in meta["table_rows"]] == ["Plant: Alpha fab in the northern industrial zone", "Plant: Beta"]
+    assert any(text[s:e].startswith("Example Institute | March 2025") for s, e in meta["furniture"])

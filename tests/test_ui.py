@@ -214,6 +214,17 @@ def test_page_shows_start_up_notice(server):
 
 
 @slow
+def test_chat_messages_are_not_rendered_as_markdown(server):
+    """Document text such as ``[click](https://evil.example)`` must not become a live link in the chat."""
+    import json
+
+    status, body = get(server.url + "config")
+    assert status == 200
+    chat = next(c for c in json.loads(body)["components"] if c.get("props", {}).get("elem_id") == "chat")
+    assert chat["props"]["render_markdown"] is False
+
+
+@slow
 def test_start_up_ingest_was_reported_in_console(server):
     log = "".join(server.lines)
     assert "missing or out of date: ingesting" in log
@@ -236,7 +247,7 @@ def test_auth_on_loopback_asks_for_the_login(tmp_path):
     try:
         srv.wait_ready()
         assert get(srv.url + "config")[0] == 401
-        with pytest.raises(ValueError, match="Invalid credentials"):
+        with pytest.raises(ValueError, match="Could not login"):  # Gradio answers 400, not 401
             Client(srv.url, verbose=False, auth=("ann", "wrong"))
         data = Client(srv.url, verbose=False, auth=("ann", "s3cret")).predict(TSMC, api_name="/ask")
         assert "8.6" in data["text"]

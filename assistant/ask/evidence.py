@@ -7,10 +7,32 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 
+from assistant.answers import chunk_body
 from assistant.ask.conversation import History, resolve
-from assistant.ask.questions import ParsedQuestion, parts_of
+from assistant.ask.questions import ParsedQuestion, parts_of, strip_noise
 from assistant.ask.retrieval import HybridRetriever
+from assistant.ask.scope import find_publisher
 from assistant.ask.untrusted import mask_instructions
+
+SCOPED_FETCH = 60  # passages read to find a scoped publisher's best ones
+
+_index_cache: dict[int, tuple[frozenset[str], dict[str, str]]] = {}
+
+
+def _index_facts(retriever: HybridRetriever) -> tuple[frozenset[str], dict[str, str]]:
+    """The publishers the index's documents name, and each source's whole indexed text, lower-cased
+    (computed once per loaded index; the retriever replaces its chunk list when it reloads)."""
+    key = id(retriever.chunks)
+    cached = _index_cache.get(key)
+    if cached is None:
+        texts: dict[str, list[str]] = {}
+        for _, text, meta in retriever.chunks:
+            texts.setdefault(meta["source"], []).append(text.lower())
+        publishers = frozenset(m.get("publisher", "") for _, _, m in retriever.chunks) - {""}
+        cached = (publishers, {source: "\n".join(parts) for source, parts in texts.items()})
+        _index_cache.clear()
+        _index_cache[key] = cached
+    return cached
 
 
 @dataclass
@@ -20,12 +42,21 @@ class Evidence:
     passages: list[Document]   # the k best passages, reported with the answer
     pool: list[Document]       # the wider pool the answerer reads, instructions masked
     parts: list[tuple[ParsedQuestion, str]] = field(default_factory=list)  # multi-part: (part, its query)
+    documents: dict[str, str] = field(default_factory=dict)  # source -> its whole indexed text, lower-cased
 
 
 def gather(question: str, history: History, retriever: HybridRetriever, k: int) -> Evidence:
-    """Retrieve what ``question`` needs; the answerer ranks sentences itself, so it reads 2k passages."""
-    parsed, query = resolve(question, history, retriever.stats.proper)
-    pool = retriever.invoke(query, k=2 * k)
+    """Retrieve what ``question`` needs; the answerer ranks sentences itself, so it reads 2k passages.
+
+    A question scoped to a publisher ("According to X, ...") reads only that publisher's passages.
+    """
+    publishers, documents = _index_facts(retriever)
+    publisher, asked = find_publisher(strip_noise(question), publishers)
+    parsed, query = resolve(asked, history, retriever.stats.proper)
+    if publisher:
+        pool = [d for d in retriever.invoke(query, k=SCOPED_FETCH) if d.metadata.get("publisher") == publisher][: 2 * k]
+    else:
+        pool = retriever.invoke(query, k=2 * k)
     passages = pool[:k]
     parts = parts_of(parsed, query, retriever.stats.proper)
     seen = {(d.metadata["source"], d.metadata["start"]) for d in pool}
@@ -36,4 +67,7 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
                 seen.add(key)
                 pool.append(doc)
     # Instructions inside documents are data, never answers.
-    return Evidence(parsed, query, passages, [mask_instructions(d) for d in pool], parts)
+    masked = [mask_instructions(d) for d in pool]
+    # A passage that was nothing but instructions holds no evidence; it must not take a place in the pool.
+    masked = [d for d in masked if chunk_body(d).strip()]
+    return Evidence(parsed, query, passages, masked, parts, documents)

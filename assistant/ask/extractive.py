@@ -9,92 +9,28 @@ absolute relevance of the best sentence.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+import math
 
-import numpy as np
 from langchain_core.documents import Document
 
-from assistant.answers import Answer, Citation, chunk_body
+from assistant.answers import Answer, Citation
+from assistant.ask.calibration import Calibration
+from assistant.ask.candidates import Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
-from assistant.ask.questions import ParsedQuestion, type_facts
+from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.settings import Settings
-from assistant.text.sentences import split_sentences
-from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
+from assistant.text.numbers import scaled_numbers
+from assistant.text.words import content_terms
 
 NOT_COVERED = "The sources don't say."
+FIGURES = {AMOUNT, NUMBER, PERCENT, DATE}
 
 
-@dataclass
-class Candidate:
-    doc: Document
-    start: int               # offset in the loaded source text
-    end: int
-    text: str                # exact sentence text
-    cosine: float = 0.0
-    coverage: float = 0.0    # weighted share of the question's terms in the sentence
-    context: float = 0.0     # ... in the sentence's chunk, heading and title
-    relevance: float = 0.0
-    facts: tuple[str, ...] = ()
-    matched: dict = field(default_factory=dict)          # question term -> 1 exact, 0.6-1 near, 0 none
-    context_words: dict = field(default_factory=dict)
-    context_matched: dict = field(default_factory=dict)  # the same, over the sentence's whole chunk
-
-
-def clean(text: str) -> str:
-    """Sentence text as shown in an answer: footnote markers dropped, whitespace collapsed."""
-    return re.sub(r"\s+", " ", FOOTNOTE_RE.sub("", text)).strip()
-
-
-def _lexicon(text: str) -> dict[str, str]:
-    """Stem -> surface word for the content words of ``text``."""
-    out: dict[str, str] = {}
-    for word in words(FOOTNOTE_RE.sub("", text)):
-        for w in (*word.split("-"), word) if "-" in word else (word,):
-            for t in content_terms(w):
-                out.setdefault(t, w.lower())
-    return out
-
-
-class _SoftMatcher:
-    """Matches question words to evidence words: exactly by stem, by compound ("chips" in
-    "microchips"), or by close meaning (word embeddings, cosine >= NEAR)."""
-
-    NEAR = 0.6
-
-    def __init__(self, embeddings, question: ParsedQuestion, vectors: dict[str, np.ndarray]) -> None:
-        self.embeddings = embeddings
-        self.terms = question.all_terms
-        self.surface = {t: question.surface.get(t, t) for t in question.terms}
-        self._vectors = vectors
-
-    def _vec(self, words: list[str]) -> None:
-        todo = list(dict.fromkeys(w for w in words if w not in self._vectors))
-        if todo:
-            for w, v in zip(todo, self.embeddings.embed_documents(todo)):
-                self._vectors[w] = np.asarray(v)
-
-    def matches(self, lexicon: dict[str, str]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        pending = []
-        for t in self.terms:
-            if t in lexicon:
-                out[t] = 1.0
-            elif len(t) >= 4 and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t)) for w in lexicon):
-                out[t] = 0.9
-            elif t in self.surface and not t.isdigit():
-                pending.append(t)
-        if pending and lexicon:
-            words = [w for w in lexicon.values() if not w.isdigit()]
-            self._vec([self.surface[t] for t in pending] + words)
-            if words:
-                matrix = np.stack([self._vectors[w] for w in words])
-                for t in pending:
-                    sim = float((matrix @ self._vectors[self.surface[t]]).max())
-                    if sim >= self.NEAR:
-                        out[t] = sim
-        return out
+def _who(doc: Document) -> str:
+    """The publisher of a passage's document, else its title, for "X reports ..."."""
+    meta = doc.metadata
+    return meta.get("publisher") or meta.get("title") or meta["source"]
 
 
 class ExtractiveAnswerer:
@@ -102,55 +38,50 @@ class ExtractiveAnswerer:
 
     def __init__(self, settings: Settings, embeddings) -> None:
         self.settings = settings
-        self.embeddings = embeddings
-        self.word_vectors: dict[str, np.ndarray] = {}
+        self.builder = CandidateBuilder(embeddings)
+        self.calibration = Calibration.load(settings.calibration)
 
-    def warm_up(self, texts: list[str], max_words: int = 5000) -> None:
-        """Embed the corpus's most frequent words once, so near-synonym matching costs no model call."""
-        from collections import Counter
-
-        counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(w for w in _lexicon(text).values() if not w.isdigit())
-        words = [w for w, _ in counts.most_common(max_words) if w not in self.word_vectors]
-        for i in range(0, len(words), 256):
-            batch = words[i : i + 256]
-            for w, v in zip(batch, self.embeddings.embed_documents(batch)):
-                self.word_vectors[w] = np.asarray(v)
+    def warm_up(self, texts: list[str]) -> None:
+        """Embed the corpus's frequent words once, so near-synonym matching costs no model call."""
+        self.builder.warm_up(texts)
 
     def answer(self, evidence: Evidence, stats: CorpusStats) -> Answer:
         """Answer from the evidence's pool; a multi-part question is answered part by part."""
         question, query, docs, parts = evidence.question, evidence.query, evidence.pool, evidence.parts
         if len(parts) > 1:
-            return self._answer_parts(question, parts, docs, stats)
-        candidates = self._candidates(question, query, docs, stats)
+            return self._answer_parts(question, parts, docs, stats, evidence.documents)
+        candidates = self.builder.build(question, query, docs, stats, evidence.documents)
         if not candidates:
             return self._abstain(question, None)
         best = max(candidates, key=lambda c: c.relevance)
-        chosen = self._choose(question, candidates, stats)
+        chosen = choose(question, candidates, stats, self.calibration)
         if chosen is None:
             return self._abstain(question, best)
+        other = self._disagreeing(question, candidates, chosen, stats)
+        if other is not None:
+            return self._compose(question, [(chosen, question), (other, question)], disagree=True)
         picked = [(chosen, question)]
-        extra = self._second(question, candidates, chosen, stats)
+        extra = runner_up(question, candidates, chosen, self.calibration) or self._second(question, candidates, chosen, stats)
         if extra is not None:
             picked.append((extra, question))
         return self._compose(question, picked)
 
     def _answer_parts(
-        self, question: ParsedQuestion, parts: list[tuple[ParsedQuestion, str]], docs: list[Document], stats: CorpusStats
+        self, question: ParsedQuestion, parts: list[tuple[ParsedQuestion, str]], docs: list[Document], stats: CorpusStats,
+        documents: dict[str, str],
     ) -> Answer:
         chosen: dict[int, Candidate] = {}
         missing: list[str] = []
         # Parts that ask for a typed fact go first; the others then prefer sentences not yet used.
         for i in sorted(range(len(parts)), key=lambda i: parts[i][0].answer_type is None):
             part, query = parts[i]
-            cands = self._candidates(part, query, docs, stats)
+            cands = self.builder.build(part, query, docs, stats, documents)
             used = {c.text for c in chosen.values()}
             fresh = [c for c in cands if c.text not in used]
             pick = None
             for pool in (fresh, cands):
                 if pool:
-                    pick = self._choose(part, pool, stats)
+                    pick = choose(part, pool, stats, self.calibration)
                 if pick is not None:
                     break
             if pick is None:
@@ -170,138 +101,21 @@ class ExtractiveAnswerer:
 
     # --- scoring -------------------------------------------------------------------------------
 
-    def _candidates(self, question: ParsedQuestion, query: str, docs: list[Document], stats: CorpusStats) -> list[Candidate]:
-        cands: list[Candidate] = []
-        for doc in docs:
-            meta = doc.metadata
-            body = chunk_body(doc)
-            context_words = _lexicon(doc.page_content)
-            for span in split_sentences(body, meta["start"]):
-                text = body[span.start - meta["start"] : span.end - meta["start"]]
-                if len(words(text)) < 3:
-                    continue
-                cand = Candidate(doc, span.start, span.end, text)
-                cand.facts = tuple(self._new_facts(question, text, stats))
-                cands.append(cand)
-                cand.context_words = context_words
-        if not cands:
-            return []
-        vectors = np.array(self.embeddings.embed_documents([clean(c.text) for c in cands]))
-        evidence_words = sorted({w for c in cands for w in _lexicon(c.text).values() if not w.isdigit()})
-        qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
-        if question.carried:
-            # A follow-up is judged both as resolved and as asked, so the words carried over from
-            # earlier turns do not drown out what is asked now.
-            qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
-        soft = _SoftMatcher(self.embeddings, question, self.word_vectors)
-        previous: Candidate | None = None
-        context: dict[int, dict[str, float]] = {}
-        for cand, cos in zip(cands, vectors @ qvec):
-            matched = soft.matches(_lexicon(cand.text))
-            cand.matched = matched
-            cand.coverage = self._coverage(question, matched, stats)
-            if previous is not None and previous.doc is cand.doc and REFERRING_RE.match(cand.text):
-                # "Its director is ..." speaks of what the sentence before it named.
-                joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
-                cand.coverage = max(cand.coverage, self._coverage(question, joined, stats))
-            previous = cand
-            key = id(cand.doc)
-            if key not in context:  # one chunk, one context: matched once for all its sentences
-                context[key] = soft.matches(cand.context_words)
-            cand.context_matched = context[key]
-            cand.context = self._coverage(question, cand.context_matched, stats)
-            cand.cosine = float(cos)
-            cand.relevance = 0.6 * cand.cosine + 0.3 * cand.coverage + 0.1 * cand.context
-        return cands
-
-    def _expand(self, question: ParsedQuestion, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
-        """Add the evidence's nearest words for question words the corpus never uses ("processors"
-        -> "microchips"), so a question put in other words still lands near its sentence."""
-        unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
-        if not unknown or not evidence_words:
-            return query
-        missing = [w for w in evidence_words if w not in self.word_vectors]
-        for w, v in zip(missing, self.embeddings.embed_documents(missing) if missing else []):
-            self.word_vectors[w] = np.asarray(v)
-        matrix = np.stack([self.word_vectors[w] for w in evidence_words])
-        extra = []
-        for word, vec in zip(unknown, self.embeddings.embed_documents(unknown)):
-            sims = matrix @ np.asarray(vec)
-            for j in np.argsort(-sims)[:2]:
-                if sims[j] >= 0.5 and evidence_words[j] != word:
-                    extra.append(evidence_words[j])
-        return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
-
-    @staticmethod
-    def _coverage(question: ParsedQuestion, matched: dict[str, float], stats: CorpusStats) -> float:
-        total = got = 0.0
-        for t in question.all_terms:
-            w = stats.weight(t) * (1.0 if t in question.terms else 0.5)
-            total += w
-            got += w * matched.get(t, 0.0)
-        return got / total if total else 0.0
-
-    @staticmethod
-    def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats) -> list[str]:
-        """Facts of the asked type in the sentence that the conversation does not already state."""
-        asked = question.text.lower()
-        known = set(question.all_terms)
-        facts = []
-        for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country):
-            parts = [stem(w) for w in words(fact)]
-            if fact.lower() in asked or (parts and all(p in known for p in parts)):
-                continue
-            facts.append(fact)
-        return facts
-
-    def _names_present(self, question: ParsedQuestion, cand: Candidate) -> bool:
-        """Every name, year and amount the question mentions must stand in the evidence's context."""
-        meta = cand.doc.metadata
-        context = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content)).lower()
-        for name in question.names:
-            low = name.lower()
-            if low in context:
-                continue
-            stems = [stem(w) for w in words(name)]
-            ctx_stems = set(content_terms(context))
-            if stems and all(s in ctx_stems for s in stems):
-                continue
-            return False
-        return True
-
-    def _choose(self, question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> Candidate | None:
-        """The sentence that answers, or None when the evidence falls short (see the module doc)."""
-        s = self.settings
-        weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
-        total = sum(weights.values()) or 1.0
-        # Question words the corpus never uses. When they are most of the question, it is put in
-        # other words than the sources', and meaning alone (the embedding) ranks the evidence.
-        unknown = [t for t in question.terms if not stats.known(t) and not t.isdigit()]
-        paraphrase = sum(weights[t] for t in unknown) / total >= 0.5
-        key = (lambda c: c.cosine) if paraphrase else (lambda c: c.relevance)
-        usable = sorted((c for c in cands if self._names_present(question, c)), key=key, reverse=True)
-        if not usable:
+    def _disagreeing(
+        self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats
+    ) -> Candidate | None:
+        """A sentence of another document giving a different figure for what is asked, when it is
+        nearly as good evidence: reports disagree, and the answer must say so, citing both."""
+        if question.answer_type not in FIGURES or not first.facts:
             return None
-        top = usable[0]
-        if question.answer_type:
-            typed = [c for c in usable if c.facts]
-            if not typed or key(typed[0]) < s.relative_margin * key(top):
-                return None
-            top = typed[0]
-        # In a follow-up, carried words can outweigh the question's own ("Which chips will it use?"):
-        # a close runner-up that matches the question's own words is the better evidence.
-        if question.carried and not any(top.matched.get(t) for t in question.terms):
-            pool = [c for c in usable if c.facts] if question.answer_type else usable
-            own = [c for c in pool if any(c.matched.get(t) for t in question.terms)]
-            if own and key(own[0]) >= s.relative_margin * key(top):
-                top = own[0]
-        if paraphrase:
-            return top if top.cosine >= s.min_relevance else None
-        # Otherwise unknown words left unmatched by the evidence's passage are often the point of a
-        # near-miss ("the CEO of TSMC", "its capacity"): they discount the evidence.
-        unmatched = [t for t in unknown if top.context_matched.get(t, 0.0) == 0.0]
-        share = sum(weights[t] for t in unmatched) / total
-        return top if top.relevance * (1.0 - 0.5 * share) >= s.min_relevance else None
+        figures = set(scaled_numbers(" ".join(first.facts)))
+        source = first.doc.metadata["source"]
+        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts]
+        other = choose(question, pool, stats, self.calibration) if pool else None
+        if other is None or other.relevance < self.calibration.relative_margin * first.relevance:
+            return None
+        theirs = set(scaled_numbers(" ".join(other.facts)))
+        return other if theirs and not theirs & figures else None
 
     def _second(self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats) -> Candidate | None:
         """A second sentence when it covers question terms the first lacks (multi-part questions)."""
@@ -323,13 +137,17 @@ class ExtractiveAnswerer:
 
     # --- output ---------------------------------------------------------------------------------
 
-    def _compose(self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]]) -> Answer:
+    def _compose(
+        self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]], disagree: bool = False
+    ) -> Answer:
         budget = self.settings.max_answer_words // len(picked)
         parts, citations = [], []
         for n, (c, asked) in enumerate(picked, start=1):
-            parts.append(f"{self._trim(clean(c.text), asked, c.facts, budget)} [{n}]")
+            said = self._trim(clean(c.text), asked, c.facts, budget - (3 if disagree else 0))
+            parts.append(f"{_who(c.doc)}: {said} [{n}]" if disagree else f"{said} [{n}]")
             citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.text, c.relevance))
-        return Answer(question=question.text, text=" ".join(parts), abstained=False, citations=citations)
+        text = ("The sources differ. " if disagree else "") + " ".join(parts)
+        return Answer(question=question.text, text=text, abstained=False, citations=citations)
 
     @staticmethod
     def _trim(text: str, question: ParsedQuestion, facts: tuple[str, ...], limit: int) -> str:
@@ -347,7 +165,7 @@ class ExtractiveAnswerer:
 
     def _abstain(self, question: ParsedQuestion, nearest: Candidate | None) -> Answer:
         text = NOT_COVERED
-        if nearest is not None and nearest.relevance >= 0.5 * self.settings.min_relevance:
+        if nearest is not None and nearest.relevance >= 0.5 * self.calibration.min_relevance:
             meta = nearest.doc.metadata
             where = meta["source"] + (f", section “{meta['heading']}”" if meta.get("heading") else "")
             if question.answer_type and nearest.coverage > 0:
@@ -355,3 +173,70 @@ class ExtractiveAnswerer:
             else:
                 text = f"The sources don't say. The closest passage is in {where}."
         return Answer(question=question.text, text=text, abstained=True, citations=[])
+
+
+def runner_up(
+    question: ParsedQuestion, cands: list[Candidate], chosen: Candidate, calibration: Calibration,
+    scores: dict[int, float] | None = None,
+) -> Candidate | None:
+    """A second sentence when the ranker rates it nearly as likely to answer as the first: when
+    the call is that close, the answer gives both rather than guess ("a sentence or two")."""
+    if calibration.second_ratio > 1.0:
+        return None
+    scores = scores if scores is not None else calibration.scores(question, cands)
+    pool = [
+        c for c in cands
+        if c.names_ok and c is not chosen and c.text != chosen.text and (c.facts or not question.answer_type)
+        and not (c.doc.metadata["source"] == chosen.doc.metadata["source"] and c.start < chosen.end and chosen.start < c.end)
+    ]
+    if not pool:
+        return None
+    other = max(pool, key=lambda c: scores[id(c)])
+    return other if _p(scores[id(other)]) >= calibration.second_ratio * _p(scores[id(chosen)]) else None
+
+
+def _p(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def choose(
+    question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats, calibration: Calibration,
+    scores: dict[int, float] | None = None,
+) -> Candidate | None:
+    """The sentence that answers, or None when the evidence falls short.
+
+    The calibrated ranker orders the sentences; the thresholds judge the one it puts first. A
+    question asking for a type of fact needs a sentence holding one, close enough in relevance to
+    the best; question words the corpus never uses, left unmatched by the evidence's passage, are
+    often the point of a near-miss ("the CEO of TSMC") and discount it.
+    """
+    weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
+    total = sum(weights.values()) or 1.0
+    # When words the corpus never uses are most of the question, it is put in other words than the
+    # sources', and meaning alone (the embedding) measures relevance.
+    unknown = [t for t in question.terms if not stats.known(t) and not t.isdigit()]
+    paraphrase = sum(weights[t] for t in unknown) / total >= 0.5
+    key = (lambda c: c.cosine) if paraphrase else (lambda c: c.relevance)
+    scores = scores if scores is not None else calibration.scores(question, cands)
+    usable = sorted((c for c in cands if c.names_ok), key=lambda c: scores[id(c)], reverse=True)
+    if not usable:
+        return None
+    top = usable[0]
+    best = max(key(c) for c in usable)
+    if question.answer_type:
+        typed = [c for c in usable if c.facts]
+        if not typed or key(typed[0]) < calibration.relative_margin * best:
+            return None
+        top = typed[0]
+    # In a follow-up, carried words can outweigh the question's own ("Which chips will it use?"):
+    # a close runner-up that matches the question's own words is the better evidence.
+    if question.carried and not any(top.matched.get(t) for t in question.terms):
+        pool = [c for c in usable if c.facts] if question.answer_type else usable
+        own = [c for c in pool if any(c.matched.get(t) for t in question.terms)]
+        if own and key(own[0]) >= calibration.relative_margin * key(top):
+            top = own[0]
+    if paraphrase:
+        return top if top.cosine >= calibration.min_relevance else None
+    unmatched = [t for t in unknown if top.context_matched.get(t, 0.0) == 0.0]
+    share = sum(weights[t] for t in unmatched) / total
+    return top if top.relevance * (1.0 - 0.5 * share) >= calibration.min_relevance else None

@@ -121,18 +121,87 @@ def split_parts(question: str) -> list[str]:
     return [question]
 
 
+_PREPS = r"(?:to|for|of|at|in|with|by|from|regarding|about|on)"
+_PREP_RE = re.compile(rf"\b{_PREPS}\s+(?:the\s+)?$", re.I)
+_PHRASE_END_RE = re.compile(r"[,?;]|$")
+
+
+def split_coordinated(question: str) -> list[str]:
+    """Two questions from one that asks the same of two names joined by "and": "What loans were
+    offered to Micron and to SK hynix?" -> "... offered to Micron?", "... offered to SK hynix?".
+
+    The first name must follow a preposition ("to", "for", "regarding", ...), so names that act
+    together ("SoftBank and Nvidia are building ...") stay one question; the second phrase runs to
+    the next comma or the question mark and is about as long as the first.
+    """
+    for m in re.finditer(r",?\s+and\s+", question):
+        left, right = question[: m.start()], question[m.end() :]
+        a_runs, b_runs = name_runs(left), name_runs(right)
+        if not a_runs or not b_runs:
+            continue
+        a_at = left.rfind(a_runs[-1])
+        end = _PHRASE_END_RE.search(right).start()
+        b_phrase, rest = right[:end], right[end:]
+        b_prep = re.match(rf"{_PREPS}\b", b_phrase, re.I)
+        if b_prep:
+            # "with SK hynix in Indiana and with Amkor in Arizona": the first phrase opens at the same preposition
+            at = left.lower().rfind(b_prep.group(0).lower() + " ")
+            prep = _PREP_RE.search(left[: at + len(b_prep.group(0)) + 1]) if at >= 0 else None
+        else:
+            prep = _PREP_RE.search(left[:a_at]) if a_at >= 0 else None
+        if not prep or b_runs[0] not in b_phrase:
+            continue
+        a_phrase = left[prep.start() :]
+        extra = len(b_phrase.split()) - len(b_runs[0].split()) - (len(a_phrase.split()) - len(a_runs[-1].split()))
+        if extra > 2:
+            continue
+        lead = "" if b_prep else prep.group(0)
+        first = left + rest
+        second = left[: prep.start()] + lead + b_phrase + rest
+        if len(content_terms(first)) >= 2 and len(content_terms(second)) >= 2:
+            return [first.strip(" ,"), second.strip(" ,")]
+    return [question]
+
+
 def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = frozenset()) -> list[tuple[ParsedQuestion, str]]:
     """The parts of a multi-part question, each with the query to retrieve it by; [] for one part.
 
-    Each part carries the whole question's other terms, so "and when will it open?" still knows
-    what "it" is.
+    Parts split at "and what/when/..." carry the whole question's other terms, so "and when will it
+    open?" still knows what "it" is; parts that ask the same of two names carry only the
+    conversation's terms, so each looks for its own name.
     """
     pieces = split_parts(question.text)
+    coordinated = False
+    if len(pieces) < 2:
+        pieces = split_coordinated(question.text)
+        coordinated = True
     if len(pieces) < 2:
         return []
     out = []
     for text in pieces:
         part = analyse(text, proper)
-        part.carried = [t for t in question.all_terms if t not in part.terms]
-        out.append((part, f"{text} ({query})"))
+        carry = question.carried if coordinated else question.all_terms
+        part.carried = [t for t in carry if t not in part.terms]
+        out.append((part, text if coordinated else f"{text} ({query})"))
     return out
+
+
+# Markup, pasted links and instructions to the assistant wrapped around a question are noise: the
+# question is answered on what is left.
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+_URL_RE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
+_MD_RE = re.compile(r"[*_`#>]{1,3}")
+_ORDER_RE = re.compile(
+    r"(?:^|(?<=[.!?:]))\s*(?:please\s+)?(?:ignore|disregard|forget|override)\b[^.!?:]*[.!?:]"
+    r"|(?:^|(?<=[.!?:]))\s*(?:you are|act as|pretend|system:|assistant:|answer only|respond only|reply only)\b[^.!?:]*[.!?:]",
+    re.I,
+)
+
+
+def strip_noise(question: str) -> str:
+    """The question without markup, pasted URLs or instructions addressed to the assistant."""
+    text = _URL_RE.sub(" ", _TAG_RE.sub(" ", question))
+    text = _MD_RE.sub(" ", text)
+    text = _ORDER_RE.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip(" \"'")
+    return text if len(content_terms(text)) >= 1 else question.strip()

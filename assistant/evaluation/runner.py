@@ -16,17 +16,14 @@ from assistant.evaluation.cases import Case, Outcome, load_cases
 AskFn = Callable[[str, list[tuple[str, str]]], dict]
 
 
-def local_asker(corpus: Path | None = None, index: Path | None = None, k: int | None = None) -> AskFn:
+def local_asker(
+    corpus: Path | None = None, index: Path | None = None, k: int | None = None, calibration: Path | None = None
+) -> AskFn:
     """An ``ask`` function over an in-process ``Assistant`` (settings not given come from ``Settings``)."""
     from assistant import Assistant  # heavy: models and Chroma load here, not at import
 
-    kwargs: dict = {}
-    if corpus is not None:
-        kwargs["corpus_dir"] = corpus
-    if index is not None:
-        kwargs["index_dir"] = index
-    if k is not None:
-        kwargs["k"] = k
+    given = {"corpus_dir": corpus, "index_dir": index, "k": k, "calibration": calibration}
+    kwargs = {key: value for key, value in given.items() if value is not None}
     bot = Assistant(**kwargs)
     # Load the model and build or open the index now, so the first question's latency is not
     # the start-up time of the whole assistant.
@@ -90,13 +87,35 @@ def evaluate(
     out: Path = Path("eval-report"),
     k: int | None = None,
     compare: Path | None = None,
+    calibration: Path | None = None,
     progress: bool = True,
 ) -> tuple[dict, dict[str, Path]]:
     """Validate the set, ask every question, score, and write the report; return it and its file paths.
 
     ``k`` (default: ``Settings().k``) is passed to the in-process ``Assistant`` and cuts the retrieved
-    passages for recall@k and MRR; with ``url`` the server keeps its own k.
+    passages for recall@k and MRR; with ``url`` the server keeps its own k. ``calibration`` is a
+    calibration file for the in-process ``Assistant`` (default: the shipped one).
     """
+    report, paths, _ = evaluate_outcomes(
+        questions_file, corpus=corpus, index=index, url=url, out=out, k=k, compare=compare,
+        calibration=calibration, progress=progress,
+    )
+    return report, paths
+
+
+def evaluate_outcomes(
+    questions_file: Path,
+    *,
+    corpus: Path | None = None,
+    index: Path | None = None,
+    url: str | None = None,
+    out: Path = Path("eval-report"),
+    k: int | None = None,
+    compare: Path | None = None,
+    calibration: Path | None = None,
+    progress: bool = True,
+) -> tuple[dict, dict[str, Path], list[Outcome]]:
+    """``evaluate``, also returning the outcomes (for totals over several sets)."""
     questions = load_cases(questions_file)  # the whole file is checked before anything is asked
     old = reporting.load_report(compare) if compare else None
     if k is None:
@@ -109,7 +128,7 @@ def evaluate(
         ask = remote_asker(url)
         target = f"web UI at {url}"
     else:
-        ask = local_asker(corpus, index, k)
+        ask = local_asker(corpus, index, k, calibration)
         target = "in-process Assistant" + (f" (corpus {corpus})" if corpus else "")
     t1 = time.perf_counter()
     outcomes = run_questions(questions, ask, progress=progress)
@@ -123,4 +142,4 @@ def evaluate(
         "compare_path": str(compare) if compare else None,
     }
     report = reporting.build_report(outcomes, k, meta, old)
-    return report, reporting.write_report(report, out)
+    return report, reporting.write_report(report, out), outcomes

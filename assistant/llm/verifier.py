@@ -16,7 +16,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation, chunk_body
-from assistant.ask.untrusted import is_instruction
+from assistant.ask.untrusted import mask_instructions
 from assistant.text.names import name_runs
 from assistant.text.numbers import scaled_numbers
 from assistant.text.sentences import split_sentences
@@ -88,9 +88,11 @@ class Verifier:
     def _spans(self, doc: Document) -> list[tuple[int, int, str]]:
         """(start, end, text) of each trusted sentence and pair of neighbouring sentences, in source offsets."""
         meta = doc.metadata
-        body = chunk_body(doc)
+        # Masked (blanked) instructions split into no sentence, whether a sentence, its paragraph
+        # or its section was addressed to the assistant.
+        body = chunk_body(mask_instructions(doc))
         base = meta["start"]
-        sentences = [s for s in split_sentences(body, offset=base) if not is_instruction(body[s.start - base : s.end - base])]
+        sentences = split_sentences(body, offset=base)
         spans = [(s.start, s.end) for s in sentences]
         spans += [(a.start, b.end) for a, b in zip(sentences, sentences[1:])]
         return [(a, b, body[a - base : b - base]) for a, b in spans]

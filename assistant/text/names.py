@@ -63,10 +63,18 @@ def country_names() -> frozenset[str]:
 
 def is_country_or_demonym(name: str) -> bool:
     """"Japan", "Taiwanese", "Korean": a country, or an adjective made from one."""
+    return name.lower() in country_names() or is_demonym(name)
+
+
+def is_demonym(name: str) -> bool:
+    """"Taiwanese", "Korean", "American": an adjective made from a country's name."""
     low = name.lower()
-    if low in country_names():
-        return True
-    return any(len(low) > len(c) >= 4 and low[:4] == c[:4] and low.endswith(("ese", "an", "ish", "i")) for c in country_names())
+    if low in country_names() or not low.endswith(("ese", "an", "ish", "i")):
+        return False
+    return low.startswith(_CONTINENTS) or any(len(c) >= 4 and low[:4] == c[:4] for c in country_names())
+
+
+_CONTINENTS = ("americ", "europ", "afric", "asia", "austral")
 
 
 def places(text: str, below_country: bool) -> list[str]:

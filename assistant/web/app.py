@@ -134,6 +134,9 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
                     buttons=["copy"],
                     feedback_options=None,
                     latex_delimiters=[],
+                    # Messages are escaped HTML, never Markdown: a link, image or diagram written in
+                    # a document shows as its text, not as a live element.
+                    render_markdown=False,
                 )
                 with gr.Row():
                     box = gr.Textbox(

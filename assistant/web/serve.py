@@ -1,7 +1,8 @@
 """``assistant serve``: check the address and login, build the index if needed, warm up, serve.
 
 A non-loopback address needs a login (``--auth``) or an explicit ``--no-auth``; the port is
-checked before the model loads, so a mistake fails in a second, not after a minute.
+checked before the model loads, so a mistake fails in a second, not after a minute. The app is
+served behind ``security.WebGuard`` (headers and CSP, login back-off, upload and body limits).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def start(
 
     from assistant.pipeline import Assistant
     from assistant.web.app import CSS, build_app
+    from assistant.web.security import MAX_UPLOAD_BYTES, middleware
 
     began = time.perf_counter()
     bot = Assistant(settings=settings)
@@ -120,6 +122,9 @@ def start(
             footer_links=["api"],
             css=CSS,
             mcp_server=False,
+            max_file_size=MAX_UPLOAD_BYTES,
+            # security headers and CSP, login back-off, upload and body limits
+            app_kwargs={"middleware": middleware()},
         )
     except OSError as exc:
         raise AssistantError(f"Cannot serve on {host}:{port} ({exc}); pick another port with --port.") from exc

@@ -1,0 +1,273 @@
+"""Candidate answer sentences and what is measured of each: meaning (embedding cosine with the
+question), weighted coverage of the question's words (exact, by stem, by compound or by close
+meaning), the same over the sentence's chunk, facts of the asked type, and whether the names the
+question mentions stand in its context. The calibration (``calibration.py``) turns these into a
+score; nothing here decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.documents import Document
+
+from assistant.answers import chunk_body
+from assistant.ask.questions import ParsedQuestion, type_facts
+from assistant.ask.retrieval import CorpusStats
+from assistant.text.names import is_demonym
+from assistant.text.sentences import split_sentences
+from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
+
+
+@dataclass
+class Candidate:
+    doc: Document
+    start: int               # offset in the loaded source text
+    end: int
+    text: str                # exact sentence text
+    cosine: float = 0.0
+    coverage: float = 0.0    # weighted share of the question's terms in the sentence
+    context: float = 0.0     # ... in the sentence's chunk, heading and title
+    relevance: float = 0.0
+    facts: tuple[str, ...] = ()
+    matched: dict = field(default_factory=dict)          # question term -> 1 exact, 0.6-1 near, 0 none
+    context_words: dict = field(default_factory=dict)
+    context_matched: dict = field(default_factory=dict)  # the same, over the sentence's whole chunk
+    chunk_rank: int = 0      # 0-based rank of its chunk in the retrieved pool
+    names_ok: bool = True    # every name the question mentions stands in the sentence's context
+    window: float = 0.0      # coverage of the sentence with the one before it (which often names the subject)
+    near: bool = False       # an asked-type fact stands within a few words of a question word
+    names_here: float = 1.0  # share of the question's names in the sentence or the one before it
+    cosine_ctx: float = 0.0  # cosine of the sentence read with its title and the sentence before it
+
+
+def clean(text: str) -> str:
+    """Sentence text as shown in an answer: footnote markers dropped, whitespace collapsed."""
+    return re.sub(r"\s+", " ", FOOTNOTE_RE.sub("", text)).strip()
+
+
+def lexicon(text: str) -> dict[str, str]:
+    """Stem -> surface word for the content words of ``text``."""
+    out: dict[str, str] = {}
+    for word in words(FOOTNOTE_RE.sub("", text)):
+        for w in (*word.split("-"), word) if "-" in word else (word,):
+            for t in content_terms(w):
+                out.setdefault(t, w.lower())
+    return out
+
+
+class SoftMatcher:
+    """Matches question words to evidence words: exactly by stem, by compound ("chips" in
+    "microchips"), or by close meaning (word embeddings, cosine >= NEAR)."""
+
+    NEAR = 0.6
+
+    def __init__(self, embeddings, question: ParsedQuestion, vectors: dict[str, np.ndarray]) -> None:
+        self.embeddings = embeddings
+        self.terms = question.all_terms
+        self.surface = {t: question.surface.get(t, t) for t in question.terms}
+        self._vectors = vectors
+
+    def _vec(self, words: list[str]) -> None:
+        todo = list(dict.fromkeys(w for w in words if w not in self._vectors))
+        if todo:
+            for w, v in zip(todo, self.embeddings.embed_documents(todo)):
+                self._vectors[w] = np.asarray(v)
+
+    def matches(self, lexicon: dict[str, str]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        pending = []
+        for t in self.terms:
+            if t in lexicon:
+                out[t] = 1.0
+            elif len(t) >= 4 and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t)) for w in lexicon):
+                out[t] = 0.9
+            elif t in self.surface and not t.isdigit():
+                pending.append(t)
+        if pending and lexicon:
+            words = [w for w in lexicon.values() if not w.isdigit()]
+            self._vec([self.surface[t] for t in pending] + words)
+            if words:
+                matrix = np.stack([self._vectors[w] for w in words])
+                for t in pending:
+                    sim = float((matrix @ self._vectors[self.surface[t]]).max())
+                    if sim >= self.NEAR:
+                        out[t] = sim
+        return out
+
+
+class CandidateBuilder:
+    """Builds scored candidates; holds the word vectors that near-synonym matching uses."""
+
+    def __init__(self, embeddings) -> None:
+        self.embeddings = embeddings
+        self.word_vectors: dict[str, np.ndarray] = {}
+
+    def warm_up(self, texts: list[str], max_words: int = 5000) -> None:
+        """Embed the corpus's most frequent words once, so near-synonym matching costs no model call."""
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(w for w in lexicon(text).values() if not w.isdigit())
+        words = [w for w, _ in counts.most_common(max_words) if w not in self.word_vectors]
+        for i in range(0, len(words), 256):
+            batch = words[i : i + 256]
+            for w, v in zip(batch, self.embeddings.embed_documents(batch)):
+                self.word_vectors[w] = np.asarray(v)
+
+    def build(
+        self, question: ParsedQuestion, query: str, docs: list[Document], stats: CorpusStats,
+        documents: dict[str, str] | None = None,
+    ) -> list[Candidate]:
+        """Every sentence of ``docs`` of three words or more, scored against ``question``.
+
+        ``documents`` maps a source to its whole indexed text: a name the headline or the first
+        paragraph gives holds for every later sentence of the same report.
+        """
+        cands: list[Candidate] = []
+        for rank, doc in enumerate(docs):
+            meta = doc.metadata
+            body = chunk_body(doc)
+            context_words = lexicon(doc.page_content)
+            for span in split_sentences(body, meta["start"]):
+                text = body[span.start - meta["start"] : span.end - meta["start"]]
+                if len(words(text)) < 3:
+                    continue
+                cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank)
+                cand.facts = tuple(self._new_facts(question, text, stats))
+                cands.append(cand)
+                cand.context_words = context_words
+        if not cands:
+            return []
+        vectors = np.array(self.embeddings.embed_documents([clean(c.text) for c in cands]))
+        # The same sentence with what a reader has just read: the title and the sentence before it
+        # often name the subject the sentence only refers to.
+        read = [
+            clean(f"{c.doc.metadata.get('title', '')}. {p.text if p is not None and p.doc is c.doc else ''} {c.text}")
+            for p, c in zip([None, *cands[:-1]], cands)
+        ]
+        in_context = np.array(self.embeddings.embed_documents(read))
+        evidence_words = sorted({w for c in cands for w in lexicon(c.text).values() if not w.isdigit()})
+        qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
+        if question.carried:
+            # A follow-up is judged both as resolved and as asked, so the words carried over from
+            # earlier turns do not drown out what is asked now.
+            qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
+        soft = SoftMatcher(self.embeddings, question, self.word_vectors)
+        previous: Candidate | None = None
+        context: dict[int, dict[str, float]] = {}
+        for cand, cos, cos_ctx in zip(cands, vectors @ qvec, in_context @ qvec):
+            cand.cosine_ctx = float(cos_ctx)
+            matched = soft.matches(lexicon(cand.text))
+            cand.matched = matched
+            cand.coverage = self._coverage(question, matched, stats)
+            cand.window = cand.coverage
+            here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
+            if question.names:
+                cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
+            if previous is not None and previous.doc is cand.doc:
+                joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
+                cand.window = max(cand.coverage, self._coverage(question, joined, stats))
+                if REFERRING_RE.match(cand.text):
+                    # "Its director is ..." speaks of what the sentence before it named.
+                    cand.coverage = cand.window
+            previous = cand
+            cand.near = _fact_near_term(cand, question)
+            key = id(cand.doc)
+            if key not in context:  # one chunk, one context: matched once for all its sentences
+                context[key] = soft.matches(cand.context_words)
+            cand.context_matched = context[key]
+            cand.context = self._coverage(question, cand.context_matched, stats)
+            cand.cosine = float(cos)
+            # In a follow-up the carried words are context the sentence need not repeat ("How many
+            # wafers a month will it process?"): the words asked now may carry its coverage alone.
+            asked_now = self._coverage(question, cand.matched, stats, own_only=True) if question.carried else 0.0
+            cand.relevance = 0.6 * cand.cosine + 0.3 * max(cand.coverage, asked_now) + 0.1 * cand.context
+        names_ok: dict[int, bool] = {}
+        for cand in cands:
+            if id(cand.doc) not in names_ok:
+                names_ok[id(cand.doc)] = self._names_present(question, cand, (documents or {}).get(cand.doc.metadata["source"], ""))
+            cand.names_ok = names_ok[id(cand.doc)]
+        return cands
+
+    def _expand(self, question: ParsedQuestion, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
+        """Add the evidence's nearest words for question words the corpus never uses ("processors"
+        -> "microchips"), so a question put in other words still lands near its sentence."""
+        unknown = [question.surface[t] for t in question.terms if t in question.surface and not stats.known(t) and not t.isdigit()]
+        if not unknown or not evidence_words:
+            return query
+        missing = [w for w in evidence_words if w not in self.word_vectors]
+        for w, v in zip(missing, self.embeddings.embed_documents(missing) if missing else []):
+            self.word_vectors[w] = np.asarray(v)
+        matrix = np.stack([self.word_vectors[w] for w in evidence_words])
+        extra = []
+        for word, vec in zip(unknown, self.embeddings.embed_documents(unknown)):
+            sims = matrix @ np.asarray(vec)
+            for j in np.argsort(-sims)[:2]:
+                if sims[j] >= 0.5 and evidence_words[j] != word:
+                    extra.append(evidence_words[j])
+        return f"{query} ({' '.join(dict.fromkeys(extra))})" if extra else query
+
+    @staticmethod
+    def _coverage(question: ParsedQuestion, matched: dict[str, float], stats: CorpusStats, own_only: bool = False) -> float:
+        total = got = 0.0
+        for t in question.terms if own_only else question.all_terms:
+            w = stats.weight(t) * (1.0 if t in question.terms else 0.5)
+            total += w
+            got += w * matched.get(t, 0.0)
+        return got / total if total else 0.0
+
+    @staticmethod
+    def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats) -> list[str]:
+        """Facts of the asked type in the sentence that the conversation does not already state."""
+        asked = question.text.lower()
+        known = set(question.all_terms)
+        facts = []
+        for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country):
+            parts = [stem(w) for w in words(fact)]
+            if fact.lower() in asked or (parts and all(p in known for p in parts)):
+                continue
+            facts.append(fact)
+        return facts
+
+    def _names_present(self, question: ParsedQuestion, cand: Candidate, document: str = "") -> bool:
+        """Every name, year and amount the question mentions must stand in the evidence's document.
+
+        Adjectives of nationality ("Taiwanese", "American") describe rather than name, so a
+        question may use them where the report names the company; they are not required.
+        """
+        meta = cand.doc.metadata
+        context = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document)).lower()
+        for name in question.names:
+            low = name.lower()
+            if " " not in low and is_demonym(name):
+                continue
+            if low in context:
+                continue
+            stems = [stem(w) for w in words(name)]
+            ctx_stems = set(content_terms(context))
+            if stems and all(s in ctx_stems for s in stems):
+                continue
+            return False
+        return True
+
+
+
+def _fact_near_term(cand: Candidate, question: ParsedQuestion, reach: int = 5) -> bool:
+    """Does an asked-type fact stand within ``reach`` words of a word the question asks about
+    ("about 1,000 jobs" for "how many jobs")? Such a fact is likely the one asked for."""
+    if not cand.facts:
+        return False
+    tokens = clean(cand.text).split()
+    asked = {t for t in question.terms if cand.matched.get(t, 0.0) > 0}
+    if not asked:
+        return False
+    hits = [i for i, tok in enumerate(tokens) if set(content_terms(tok)) & asked]
+    for fact in cand.facts:
+        first = fact.split()[0] if fact.split() else fact
+        for i, tok in enumerate(tokens):
+            if first in tok and any(abs(i - h) <= reach for h in hits):
+                return True
+    return False

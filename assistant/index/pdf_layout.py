@@ -1,0 +1,192 @@
+"""Where a PDF page's lines sit, and the tables they form (see ``pdf`` for the whole picture).
+
+``page_lines`` reads each line of a page in drawing order with its position, font size and
+boldness (pypdf's text visitor); ``tables`` finds the tables among them: lines that share a
+baseline with lines drawn just before or after them, at different x, are the cells of a row;
+the columns are those x positions; a cell that wraps adds lines below its first, and a new row
+starts where the vertical gap is wider than the gap between the wrapped lines of one cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+
+@dataclass
+class Line:
+    text: str
+    x: float
+    y: float
+    size: float
+    bold: bool
+    page: int
+    index: int
+
+
+def _position(cm, tm) -> tuple[float, float, float]:
+    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+    scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2])) * math.sqrt(abs(cm[0] * cm[3] - cm[1] * cm[2]))
+    return x, y, scale
+
+
+def page_lines(page, number: int) -> tuple[list[Line], str]:
+    """The page's lines in drawing order, with position, size and boldness; and its plain text."""
+    frags: list[tuple[str, float, float, float, bool]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text:
+            return
+        try:
+            x, y, scale = _position(cm, tm)
+        except (TypeError, IndexError, ValueError):
+            x = y = scale = float("nan")
+        base = str((font_dict or {}).get("/BaseFont", "")) if hasattr(font_dict, "get") else ""
+        frags.append((text, x, y, (font_size or 0) * (scale or 1), bool(re.search(r"Bold|Black|Heavy|Semibold|Demi", base))))
+
+    plain = page.extract_text(visitor_text=visit) or ""
+    lines: list[Line] = []
+    cur: list[str] = []
+    pos = None
+    bold = True
+
+    def emit() -> None:
+        nonlocal cur, pos, bold
+        text = "".join(cur).strip()
+        if text and pos is not None:
+            lines.append(Line(text, pos[0], pos[1], pos[2], bold, number, len(lines)))
+        cur, pos, bold = [], None, True
+
+    for text, x, y, size, is_bold in frags:
+        pieces = text.split("\n")
+        for k, piece in enumerate(pieces):
+            if piece.strip():
+                if pos is None:
+                    pos = (x, y, size)
+                bold = bold and is_bold
+            cur.append(piece)
+            if k < len(pieces) - 1:
+                emit()
+    emit()
+    return lines, plain
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Representative values of ``values`` merged within ``tol``."""
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _near(value: float, centres: list[float], tol: float) -> int | None:
+    best = None
+    for i, c in enumerate(centres):
+        if abs(value - c) <= tol and (best is None or abs(value - c) < abs(value - centres[best])):
+            best = i
+    return best
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    first: int                     # content index of its first line on the page
+    lines: set[int]                # content indices of all its lines
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def tables(lines: list[Line]) -> list[Table]:
+    """Tables on one page (see the module doc)."""
+    if len(lines) < 4:
+        return []
+    levels: dict[int, list[int]] = {}
+    ys = _cluster([ln.y for ln in lines], 1.0)
+    for ln in lines:
+        levels.setdefault(_near(ln.y, ys, 1.0), []).append(ln.index)
+    multi: set[int] = set()
+    for members in levels.values():
+        if len(members) < 2:
+            continue
+        xs = _cluster([lines[i].x for i in members], 8.0)
+        compact = max(members) - min(members) <= 4 * len(members) + 8
+        if len(xs) >= 2 and compact:
+            multi.update(members)
+    if not multi:
+        return []
+    runs: list[list[int]] = []
+    for i in sorted(multi):
+        if runs and i - runs[-1][-1] <= 15:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    tables = []
+    for run in runs:
+        table = _table(lines, run)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _table(lines: list[Line], run: list[int]) -> Table | None:
+    cols = _cluster([lines[i].x for i in run], 3.0)
+    if len(cols) < 2:
+        return None
+    member = list(range(run[0], run[-1] + 1))
+    sizes = sorted(lines[i].size for i in run)
+    cell_size = sizes[len(sizes) // 2]
+    widths = [b - a for a, b in zip(cols, cols[1:])] + [float("inf")]
+    # A wrapped last cell adds lines after the last shared baseline.
+    j = run[-1] + 1
+    bottom = min(lines[i].y for i in run)
+    while j < len(lines):
+        ln = lines[j]
+        c = _near(ln.x, cols, 3.0)
+        est = len(ln.text) * ln.size * 0.45
+        if c is None or abs(ln.size - cell_size) > 0.6 or ln.y >= bottom or bottom - ln.y > 3 * ln.size or est > widths[c] + 10:
+            break
+        member.append(j)
+        bottom = ln.y
+        j += 1
+    if any(_near(lines[i].x, cols, 3.0) is None for i in member):
+        return None  # text at other positions: not a grid (two-column prose, say)
+    levels = sorted(_cluster([lines[i].y for i in member], 1.0), reverse=True)
+    gaps = [a - b for a, b in zip(levels, levels[1:])]
+    leading = min(gaps) if gaps else 0.0
+    starts = {levels[0]} | {b for (a, b), g in zip(zip(levels, levels[1:]), gaps) if g > leading * 1.3}
+    if len(starts) < 2 and len(levels) > 1:
+        starts = set(levels)
+    grid: list[list[list[str]]] = []
+    row_of_level = {}
+    for lv in levels:
+        if lv in starts:
+            grid.append([[] for _ in cols])
+        row_of_level[lv] = len(grid) - 1
+    for i in sorted(member, key=lambda i: (-lines[i].y, lines[i].x)):
+        ln = lines[i]
+        r = row_of_level[levels[_near(ln.y, levels, 1.0) if _near(ln.y, levels, 1.0) is not None else 0]]
+        grid[r][_near(ln.x, cols, 3.0)].append(ln.text)
+    cells = [[join_lines(parts) for parts in row] for row in grid]
+    cells = [row for row in cells if any(row)]
+    if len(cells) < 2:
+        return None
+    return Table(run[0], set(member), cells[0], cells[1:])
+
+
+def join_lines(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not out:
+            out = p
+        elif out.endswith("-") and out[-2:-1].isalpha():
+            out += p
+        else:
+            out += " " + p
+    return out
