@@ -29,6 +29,9 @@ def passage(chunk: "Document") -> dict:
         "text": chunk_body(chunk),
         "score": meta.get("score", 0.0),
         "page": meta.get("page") or None,
+        "url": meta.get("url") or None,
+        "publisher": meta.get("publisher") or None,
+        "date": meta.get("date") or None,
     }
 
 

@@ -22,7 +22,19 @@ class CorpusError(AssistantError):
 
 
 class IndexStoreError(AssistantError):
-    """The index cannot be opened or written."""
+    """The index cannot be opened or written (the Chroma folder is damaged, the server is down)."""
+
+
+class IndexUnreachableError(IndexStoreError):
+    """The Chroma server named by ``ASSISTANT_CHROMA_URL`` does not answer."""
+
+
+class IndexBusyError(IndexStoreError):
+    """Another ingest of the same index still holds its lock after the wait."""
+
+
+class IndexChangedError(IndexStoreError):
+    """The collection being read was replaced by an ingest; reopening the index gives the new one."""
 
 
 class EmbeddingModelError(AssistantError):

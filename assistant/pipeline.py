@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,20 @@ if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.language_models import BaseChatModel
 
+    from assistant.ask.candidates import Candidate
     from assistant.ask.evidence import Evidence
+    from assistant.ask.extractive import ExtractiveAnswerer
+    from assistant.ask.retrieval import HybridRetriever
     from assistant.index.ingest import IngestReport
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _OpenIndex:
+    retriever: "HybridRetriever"
+    answerer: "ExtractiveAnswerer"
+    token: tuple | None  # the live manifest's token when this index was opened
 
 
 class Assistant:
@@ -52,6 +63,7 @@ class Assistant:
         self._chat_model = chat_model
         self._lock = threading.RLock()
         self._embeddings = None
+        self._index: _OpenIndex | None = None  # retriever + answerer of one collection, swapped whole
         self._retriever = None
         self._answerer = None
         self._generator = None
@@ -69,49 +81,119 @@ class Assistant:
         return needs_ingest(self.settings)
 
     def ingest(self, rebuild: bool = False, progress: bool = True) -> "IngestReport":
-        """Index new and changed corpus files, drop deleted ones."""
+        """Index new and changed corpus files, drop deleted ones.
+
+        Questions asked meanwhile (other threads, other processes) are answered from the old index,
+        the first one after the switch-over from the new. Ingests of one index run one at a time.
+        """
         from assistant.index.ingest import ingest
 
-        with self._lock:
-            # The model loads only when something needs embedding, so an up-to-date index is quick.
-            report = ingest(self.settings, rebuild=rebuild, embeddings=self._embeddings, progress=progress)
-            if self._retriever is not None:
+        # No self._lock here: questions go on while the new collection is built.
+        report = ingest(self.settings, rebuild=rebuild, embeddings=self._embeddings, progress=progress)
+        if self._index is not None:
+            with self._lock:
                 self._open_index()
-            return report
+        return report
 
     def warm_up(self) -> None:
         """Load the embedding model and the index now (building the index first if there is none)."""
+        if self._index is not None:
+            return
         with self._lock:
-            if self._retriever is not None:
-                return
-            from assistant.index.ingest import index_usable, ingest
-            from assistant.index.store import Manifest
+            if self._index is None:
+                self._open_index()
 
-            if not index_usable(self.settings, Manifest.load(self.settings.index_dir)):
-                ingest(self.settings, embeddings=self._embeddings)
-            self._open_index()
+    def _build(self) -> None:
+        from assistant.index.ingest import ingest
+
+        ingest(self.settings, embeddings=self._embeddings)
 
     def _open_index(self) -> None:
+        """Open the live index and swap it in whole; questions in flight keep the one they started on."""
         from assistant.ask.extractive import ExtractiveAnswerer
         from assistant.ask.retrieval import HybridRetriever
+        from assistant.errors import IndexChangedError
         from assistant.index.embeddings import load_embeddings
-        from assistant.index.store import open_store
+        from assistant.index.live import open_live
+        from assistant.index.store import store_errors
 
         if self._embeddings is None:
             self._embeddings = load_embeddings(self.settings.embedding_model)
-        store = open_store(self.settings, self._embeddings)
-        retriever = HybridRetriever(store=store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
-        retriever.refresh()
+        for attempt in range(2):
+            live = open_live(self.settings, self._embeddings, self._build)
+            retriever = HybridRetriever(store=live.store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
+            try:
+                with store_errors(self.settings, "reading the index"):
+                    retriever.refresh()
+                break
+            except IndexChangedError:  # switched and deleted between reading the manifest and the chunks
+                if attempt:
+                    raise
         answerer = ExtractiveAnswerer(self.settings, self._embeddings)
         answerer.warm_up([text for _, text, _ in retriever.chunks])
+        self._index = _OpenIndex(retriever, answerer, live.token)
         self._retriever, self._answerer, self._generator = retriever, answerer, None
+
+    def _current(self) -> "_OpenIndex":
+        """The open index, reopened first when an ingest (in any process) has switched the live manifest.
+
+        The check is one ``stat``; the reopen happens in one thread while the others go on answering
+        from the index they have, which stays readable for a generation after it is replaced.
+        """
+        from assistant.errors import AssistantError
+        from assistant.index.manifest import token
+
+        self.warm_up()
+        index = self._index
+        if token(self.settings.index_dir) != index.token and self._lock.acquire(blocking=False):
+            try:
+                if self._index is index:
+                    try:
+                        self._open_index()
+                    except AssistantError as exc:
+                        log.warning("keeping the index already open: %s", exc)
+                        index.token = token(self.settings.index_dir)  # retried when the manifest changes again
+            finally:
+                self._lock.release()
+        return self._index
+
+    def _gather(self, question: str, pairs: list[tuple[str, str]], k: int) -> tuple["_OpenIndex", "Evidence"]:
+        """Retrieve against the current index; when an ingest replaced its collection mid-question,
+        reopen and retrieve again, so the switch-over never fails a question."""
+        from assistant.ask.evidence import gather
+        from assistant.errors import IndexChangedError
+        from assistant.index.store import store_errors
+
+        index = self._current()
+        try:
+            with store_errors(self.settings, "searching the index", narrow=True):
+                return index, gather(question, pairs, index.retriever, k)
+        except IndexChangedError:
+            with self._lock:
+                if self._index is index:
+                    self._open_index()
+            index = self._index
+            with store_errors(self.settings, "searching the index", narrow=True):
+                return index, gather(question, pairs, index.retriever, k)
 
     # --- asking ----------------------------------------------------------------------------------
 
+    def explain(self, question: str, history: object = None, k: int | None = None) -> "tuple[Evidence, list[Candidate]]":
+        """The evidence gathered for ``question`` and every candidate sentence with its measurements
+        (what the calibration is fit on, and a way to see why an answer was chosen)."""
+        question = check_question(question, self.settings.max_question_chars)
+        pairs = parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        index, evidence = self._gather(question, pairs, k or self.settings.k)
+        stats = index.retriever.stats
+        return evidence, index.answerer.builder.build(evidence.question, evidence.query, evidence.pool, stats, evidence.documents)
+
     def retrieve(self, query: str, k: int | None = None) -> "list[Document]":
         """The ``k`` passages hybrid retrieval finds for ``query`` (what the answerers read first)."""
-        self.warm_up()
-        return self._retriever.invoke(query, k=k or self.settings.k)
+        from assistant.index.store import store_errors
+
+        index = self._current()
+        with store_errors(self.settings, "searching the index", narrow=True):
+            return index.retriever.invoke(query, k=k or self.settings.k)
 
     def ask(self, question: str, history: object = None, k: int | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier ``(question, answer)`` turns for follow-ups.
@@ -144,12 +226,8 @@ class Assistant:
         yield extractive
 
     def _extractive(self, question: str, pairs: list[tuple[str, str]], k: int, t0: float) -> tuple[Answer, "Evidence"]:
-        from assistant.ask.evidence import gather
-
-        self.warm_up()
-        retriever, answerer = self._retriever, self._answerer
-        evidence = gather(question, pairs, retriever, k)
-        answer = answerer.answer(evidence, retriever.stats)
+        index, evidence = self._gather(question, pairs, k)
+        answer = index.answerer.answer(evidence, index.retriever.stats)
         answer.question = question
         answer.retrieval_query = evidence.query
         answer.passages = [passage(d) for d in evidence.passages]
@@ -173,7 +251,8 @@ class Assistant:
             log.warning("LLM %s: %s; answering extractively", self.settings.llm, reason)
             yield fell_back(extractive, reason, t0)
             return
-        verifier = Verifier(self._embeddings, self.settings.llm_min_support, self._retriever.stats.proper)
+        # The word cover caches word vectors; it lives as long as the generator (one open index).
+        verifier = Verifier(self._embeddings, self.settings.llm_min_support, self._retriever.stats.proper, generator.cover)
         checked = verifier.verify(state["answer"], state["docs"])
         yield decide(extractive, evidence, checked, state["docs"], state["standalone"], t0)
 
@@ -185,5 +264,8 @@ class Assistant:
 
                 self.warm_up()
                 model = self._chat_model or build_chat_model(self.settings)
+                from assistant.llm.support import WordCover
+
                 self._generator = Generator(model, self._retriever, self.settings.llm_timeout)
+                self._generator.cover = WordCover(self._embeddings)
             return self._generator

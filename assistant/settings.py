@@ -6,8 +6,6 @@ package reads the environment, so tests can build their own settings and stay he
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -50,6 +48,7 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(20, ge=0, le=1000, description="Most earlier turns a follow-up may send.")
     max_history_chars: int = Field(4000, ge=100, description="Longest question or answer in a history turn.")
     auth: SecretStr | None = Field(None, description="user:password required by the web UI off loopback.")
+    api_key: SecretStr | None = Field(None, description="Bearer key for the /v1 OpenAI-compatible API (never logged).")
     llm: str | None = Field(
         None,
         description='Chat model as "provider:model" (openai:gpt-4o-mini, ollama:llama3.2, openai:local for any '
@@ -110,7 +109,3 @@ class Settings(BaseSettings):
             "chunker_version": chunking.CHUNKER_VERSION,
         }
 
-    def collection_name(self) -> str:
-        """Chroma collection named by a hash of the index signature, so settings never mix vectors."""
-        digest = hashlib.sha256(json.dumps(self.index_signature(), sort_keys=True).encode()).hexdigest()
-        return f"assistant-{digest[:16]}"

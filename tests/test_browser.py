@@ -172,3 +172,32 @@ def test_script_in_question_runs_nothing_and_shows_as_text(page, tmp_path):
     page.wait_for_timeout(500)
     assert_nothing_ran(page)
     page.screenshot(path=str(tmp_path / "injection-question.png"), full_page=True)
+
+
+def test_undo_retry_and_export(page, tmp_path):
+    import json
+
+    ask(page, TSMC, done="[1]")
+    ask(page, "Is it planning a second one?")
+    bots = page.locator("#chat [data-testid=bot]")
+    page.locator("#undo").click()
+    page.wait_for_function("document.querySelectorAll('#chat [data-testid=bot]').length === 1")
+    assert page.locator("#question textarea").input_value() == "Is it planning a second one?"  # back to edit
+    page.locator("#question textarea").fill("")
+    page.locator("#retry").click()  # the TSMC question again, in place of its answer
+    page.wait_for_function(
+        "[...document.querySelectorAll('#chat [data-testid=bot]')].at(-1)?.innerText.includes('[1]')"
+    )
+    time.sleep(2.0)  # the last word streams in just before the turn is recorded
+    assert bots.count() == 1 and page.locator("#chat [data-testid=user]").count() == 1
+    page.locator("#export").click()
+    link = page.locator("#export-file a").first
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "conversation.json"
+    download.value.save_as(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [t["question"] for t in data["turns"]] == [TSMC]
+    assert "8.6 billion" in data["turns"][0]["answer"] and "8.6 billion" in data["turns"][0]["citations"][0]["quote"]
+    assert_no_csp_violations(page)

@@ -95,3 +95,25 @@ def test_ask_without_index_builds_it(tmp_path, corpus_copy):
     answer = bot.ask("How much did TSMC's factory in southern Japan cost?")
     assert "8.6 billion" in answer.text
     assert (tmp_path / "fresh-index" / "manifest.json").exists()
+
+
+def test_every_change_builds_a_new_collection_and_the_old_one_lives_one_generation(tmp_path, corpus_copy):
+    from assistant.index import store
+    from assistant.index.ingest import needs_ingest
+    from assistant.index.manifest import token
+
+    bot = Assistant(corpus_dir=corpus_copy, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    names = [Manifest.load(tmp_path / "index").collection]
+    for n in (1, 2):
+        (corpus_copy / "notes.txt").write_text(f"Notes\n\nThe Kumamoto plant hired {n},700 engineers.\n", encoding="utf-8")
+        assert needs_ingest(bot.settings)
+        assert bot.ingest(progress=False).embedded == 1  # the seed article's vectors are copied, not embedded
+        live = Manifest.load(tmp_path / "index")
+        assert live.collection not in names and live.previous == names[-1]
+        names.append(live.collection)
+    client = store.chroma_client(bot.settings)
+    assert set(store.collection_names(client, bot.settings)) == set(names[-2:])  # readers of the last one finish
+    before = token(tmp_path / "index")
+    assert bot.ingest(progress=False).embedded == 0 and token(tmp_path / "index") == before  # nothing changed, nothing written
+    assert not needs_ingest(bot.settings)

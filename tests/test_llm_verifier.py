@@ -31,6 +31,11 @@ def llm_bot(seed_bot, model) -> Assistant:
     return Assistant(settings=seed_bot.settings, chat_model=model)
 
 
+def counts(verification: dict) -> dict:
+    """The verifier's counts, without its per-sentence details."""
+    return {k: verification[k] for k in ("sentences", "kept", "corrected", "dropped")}
+
+
 def source_text(bot, citation) -> str:
     return (bot.settings.corpus_dir / citation.source).read_text(encoding="utf-8")
 
@@ -53,7 +58,7 @@ def test_correct_answer_is_kept_with_verbatim_quote(seed_bot):
     answer = bot.ask(TSMC_Q)
     assert answer.mode == "llm" and answer.fallback is None and not answer.abstained
     assert answer.text == "TSMC's factory in southern Japan cost $8.6 billion [1]."
-    assert answer.verification == {"sentences": 1, "kept": 1, "corrected": 0, "dropped": 0}
+    assert counts(answer.verification) == {"sentences": 1, "kept": 1, "corrected": 0, "dropped": 0}
     (c,) = answer.citations
     assert c.n == 1 and "$8.6 billion" in c.quote
     assert source_text(bot, c)[c.start : c.end] == c.quote
@@ -64,19 +69,30 @@ def test_invented_number_is_dropped_and_falls_back(seed_bot):
     bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"TSMC's factory in southern Japan cost $12 billion [{n}]."]))
     answer = bot.ask(TSMC_Q)
     assert answer.mode == "extractive" and "supported" in answer.fallback
-    assert answer.verification == {"sentences": 1, "kept": 0, "corrected": 0, "dropped": 1}
+    assert counts(answer.verification) == {"sentences": 1, "kept": 0, "corrected": 0, "dropped": 1}
     assert "$8.6 billion" in answer.text and "12" not in answer.text
 
 
 def test_wrong_marker_is_corrected(seed_bot):
     n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
     wrong = 1 if n != 1 else 2
-    bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"TSMC opened an $8.6 billion factory in southern Japan [{wrong}]."]))
+    # Re-pointed only because the sentence quotes the passage; a correction is never a guess.
+    quote = "Taiwanese chip giant TSMC already opening an $8.6 billion factory in southern Japan"
+    bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"{quote} [{wrong}]."]))
     answer = bot.ask(TSMC_Q)
     assert answer.mode == "llm"
     assert answer.verification["corrected"] == 1
     (c,) = answer.citations
     assert "$8.6 billion factory" in c.quote and source_text(bot, c)[c.start : c.end] == c.quote
+
+
+def test_wrong_marker_on_a_paraphrase_is_dropped(seed_bot):
+    n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
+    wrong = 1 if n != 1 else 2
+    bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"TSMC opened an $8.6 billion factory in southern Japan [{wrong}]."]))
+    answer = bot.ask(TSMC_Q)
+    assert counts(answer.verification) == {"sentences": 1, "kept": 0, "corrected": 0, "dropped": 1}
+    assert answer.mode == "extractive" and answer.fallback
 
 
 def test_out_of_range_marker_and_unsupported_sentence(seed_bot):
@@ -88,7 +104,7 @@ def test_out_of_range_marker_and_unsupported_sentence(seed_bot):
     bot = llm_bot(seed_bot, FakeListChatModel(responses=[text]))
     answer = bot.ask(TSMC_Q)
     assert answer.mode == "llm"
-    assert answer.verification == {"sentences": 2, "kept": 1, "corrected": 0, "dropped": 1}
+    assert counts(answer.verification) == {"sentences": 2, "kept": 1, "corrected": 0, "dropped": 1}
     assert "Toyota" not in answer.text and answer.text.endswith("[1].")
 
 
@@ -105,13 +121,33 @@ def test_model_abstains_where_extractive_abstains(seed_bot):
     assert answer.abstained and answer.mode == "llm" and answer.fallback is None
 
 
-def test_model_answer_over_extractive_abstention_is_not_used(seed_bot):
+def test_supported_answer_is_used_over_extractive_abstention(seed_bot):
+    # The verifier is the judge: a supported sentence reaches the user whatever the extractive path found.
     question = "Who is the CEO of TSMC?"
     n = passage_number(seed_bot, question, "$8.6 billion factory")
     bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"TSMC opened an $8.6 billion factory in southern Japan [{n}]."]))
     answer = bot.ask(question)
     assert answer.verification["kept"] == 1
-    assert answer.abstained and answer.mode == "extractive" and answer.fallback
+    assert not answer.abstained and answer.mode == "llm" and answer.fallback is None
+
+
+def test_flipped_negation_and_changed_scale_are_dropped(seed_bot):
+    n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
+    text = (f"TSMC did not open an $8.6 billion factory in southern Japan [{n}]. "
+            f"TSMC opened an $8.6 million factory in southern Japan [{n}].")
+    answer = llm_bot(seed_bot, FakeListChatModel(responses=[text])).ask(TSMC_Q)
+    rows = answer.verification["details"]
+    assert [r["status"] for r in rows] == ["dropped", "dropped"]
+    assert "negation" in rows[0]["reason"] and "lacks" in rows[1]["reason"]
+    assert answer.mode == "extractive" and answer.fallback
+
+
+def test_rescaled_amount_is_kept(seed_bot):
+    n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
+    text = f"TSMC opened an $8,600 million factory in southern Japan [{n}]."
+    answer = llm_bot(seed_bot, FakeListChatModel(responses=[text])).ask(TSMC_Q)
+    assert answer.mode == "llm" and answer.verification["kept"] == 1
+    assert answer.verification["details"][0]["status"] == "kept"
 
 
 def test_stream_yields_tokens_then_answer(seed_bot):
@@ -150,7 +186,7 @@ def test_injected_instruction_changes_no_answer(seed_bot, injected_bot, question
     obeying = FakeListChatModel(responses=[f"The package is worth $1 trillion [{n}]."])
     answer = llm_bot(injected_bot, obeying).ask(question)
     assert answer.text == clean and answer.fallback
-    assert answer.verification == {"sentences": 1, "kept": 0, "corrected": 0, "dropped": 1}
+    assert counts(answer.verification) == {"sentences": 1, "kept": 0, "corrected": 0, "dropped": 1}
 
 
 def test_injection_is_retrieved_for_some_size_question(injected_bot):

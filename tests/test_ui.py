@@ -322,3 +322,47 @@ def test_importing_web_loads_no_heavy_libraries():
     code = "import sys, assistant.web; print(sorted(m for m in ('gradio', 'torch', 'chromadb') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.stdout == "[]\n", done.stderr
+
+
+# --------------------------------------------------------------------------- undo, retry, export
+
+
+def _turns():
+    answer = Answer(question="q1", text="It cost $8.6 billion. [1]", abstained=False)
+    answer.citations = [
+        __import__("assistant.answers", fromlist=["Citation"]).Citation(
+            n=1, source="a.md", title="A", quote="$8.6 billion", start=3, end=15, score=0.9
+        )
+    ]
+    chat = [{"role": "user", "content": "q1"}, {"role": "assistant", "content": "…"},
+            {"role": "user", "content": "q2"}, {"role": "assistant", "content": "error"}]
+    turns = [{"question": "q1", "answer": answer.to_dict()}, {"question": "q2", "error": "the index is busy"}]
+    return chat, [["q1", answer.text]], turns
+
+
+def test_undo_drops_the_last_turn_whether_answered_or_not():
+    from assistant.web.app import drop_last_turn
+
+    chat, pairs, turns = _turns()
+    chat2, pairs2, turns2, question = drop_last_turn(chat, pairs, turns)
+    assert question == "q2" and len(chat2) == 2 and pairs2 == pairs and len(turns2) == 1  # the error had no pair
+    chat3, pairs3, turns3, question = drop_last_turn(chat2, pairs2, turns2)
+    assert question == "q1" and chat3 == [] and pairs3 == [] and turns3 == []
+    assert drop_last_turn([], [], []) == ([], [], [], "")
+    assert len(turns) == 2  # the session's own lists are left alone
+
+
+def test_export_holds_answers_with_citations(tmp_path):
+    import json
+
+    from assistant.web.app import export_data, write_export
+
+    _, _, turns = _turns()
+    data = export_data(turns)
+    assert data["turns"][0]["answer"].endswith("[1]")
+    assert data["turns"][0]["citations"][0] == {
+        "n": 1, "source": "a.md", "title": "A", "heading": "", "page": None, "quote": "$8.6 billion", "start": 3, "end": 15
+    }
+    assert data["turns"][1] == {"question": "q2", "error": "the index is busy"}
+    path = Path(write_export(turns))
+    assert path.suffix == ".json" and json.loads(path.read_text(encoding="utf-8"))["turns"] == data["turns"]

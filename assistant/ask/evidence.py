@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 from assistant.answers import chunk_body
 from assistant.ask.conversation import History, resolve
 from assistant.ask.questions import ParsedQuestion, parts_of, strip_noise
-from assistant.ask.retrieval import HybridRetriever
+from assistant.ask.retrieval import CorpusStats, HybridRetriever
 from assistant.ask.scope import find_publisher
 from assistant.ask.untrusted import mask_instructions
 
@@ -43,6 +43,7 @@ class Evidence:
     pool: list[Document]       # the wider pool the answerer reads, instructions masked
     parts: list[tuple[ParsedQuestion, str]] = field(default_factory=list)  # multi-part: (part, its query)
     documents: dict[str, str] = field(default_factory=dict)  # source -> its whole indexed text, lower-cased
+    stats: CorpusStats | None = None  # term statistics of the index it was gathered from
 
 
 def gather(question: str, history: History, retriever: HybridRetriever, k: int) -> Evidence:
@@ -70,4 +71,4 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
     masked = [mask_instructions(d) for d in pool]
     # A passage that was nothing but instructions holds no evidence; it must not take a place in the pool.
     masked = [d for d in masked if chunk_body(d).strip()]
-    return Evidence(parsed, query, passages, masked, parts, documents)
+    return Evidence(parsed, query, passages, masked, parts, documents, retriever.stats)

@@ -47,7 +47,7 @@ def collect(bot: "Assistant", cases: Sequence[Case]) -> list[Sample]:
     for case in cases:
         evidence, cands = bot.explain(case.question, list(case.history))
         labels = [_holds(case, c.text) for c in cands]
-        samples.append(Sample(case, evidence.question, cands, bot._retriever.stats, labels))
+        samples.append(Sample(case, evidence.question, cands, evidence.stats, labels))
     return samples
 
 

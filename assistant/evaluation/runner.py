@@ -1,4 +1,5 @@
-"""Ask every question of a set, in-process through ``Assistant`` or over HTTP through the UI's ``/ask``."""
+"""Ask every question of a set, in-process through ``Assistant`` or over HTTP (the UI's ``/ask``,
+or the OpenAI-compatible ``/v1`` API)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,11 @@ def local_asker(
     return ask
 
 
-def remote_asker(url: str) -> AskFn:
-    """An ``ask`` function over a running web UI's gradio ``/ask`` endpoint."""
+def remote_asker(url: str, api: str | None = None) -> AskFn:
+    """An ``ask`` function over a running server: its OpenAI-compatible API when ``api == "openai"``
+    or the URL ends with ``/v1``, else the web UI's gradio ``/ask`` endpoint."""
+    if api == "openai" or url.rstrip("/").endswith("/v1"):
+        return openai_asker(url)
     try:
         from gradio_client import Client
     except ImportError:  # pragma: no cover - the package ships it
@@ -55,6 +59,43 @@ def remote_asker(url: str) -> AskFn:
         if not isinstance(result, dict):
             raise AssistantError(f"/ask returned {type(result).__name__}, expected an answer object")
         return result
+
+    return ask
+
+
+def openai_asker(url: str) -> AskFn:
+    """An ``ask`` function over an OpenAI-compatible ``/v1`` API (``assistant serve``'s), through the
+    official ``openai`` client; the key comes from ``ASSISTANT_API_KEY`` when the server wants one."""
+    import os
+
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - installed with langchain-openai
+        raise AssistantError("--url …/v1 needs the openai package; install it with `pip install openai`") from None
+    base = url.rstrip("/")
+    base = base if base.endswith("/v1") else base + "/v1"
+    client = openai.OpenAI(base_url=base, api_key=os.environ.get("ASSISTANT_API_KEY") or "unused", max_retries=1)
+    try:
+        model = client.models.list().data[0].id
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means the same thing to the user
+        raise AssistantError(
+            f"cannot reach the OpenAI-compatible API at {base} ({type(exc).__name__}); start it with `assistant serve`"
+        ) from None
+
+    def ask(question: str, history: list[tuple[str, str]]) -> dict:
+        messages = [m for q, a in history for m in ({"role": "user", "content": q}, {"role": "assistant", "content": a})]
+        resp = client.chat.completions.create(model=model, messages=messages + [{"role": "user", "content": question}])
+        extra = resp.model_extra or {}
+        # Answer.to_dict()'s shape, from the answer text and the server's extra fields.
+        return {
+            "question": question,
+            "text": resp.choices[0].message.content or "",
+            "abstained": bool(extra.get("abstained", False)),
+            "citations": [dict(c, score=c.get("score", 0.0)) for c in extra.get("citations", [])],
+            "mode": extra.get("mode", "extractive"),
+            "seconds": extra.get("seconds", 0.0),
+            "passages": extra.get("passages", []),
+        }
 
     return ask
 
@@ -78,28 +119,10 @@ def run_questions(questions: Sequence[Case], ask: AskFn, *, progress: bool = Tru
     return outcomes
 
 
-def evaluate(
-    questions_file: Path,
-    *,
-    corpus: Path | None = None,
-    index: Path | None = None,
-    url: str | None = None,
-    out: Path = Path("eval-report"),
-    k: int | None = None,
-    compare: Path | None = None,
-    calibration: Path | None = None,
-    progress: bool = True,
-) -> tuple[dict, dict[str, Path]]:
-    """Validate the set, ask every question, score, and write the report; return it and its file paths.
-
-    ``k`` (default: ``Settings().k``) is passed to the in-process ``Assistant`` and cuts the retrieved
-    passages for recall@k and MRR; with ``url`` the server keeps its own k. ``calibration`` is a
-    calibration file for the in-process ``Assistant`` (default: the shipped one).
-    """
-    report, paths, _ = evaluate_outcomes(
-        questions_file, corpus=corpus, index=index, url=url, out=out, k=k, compare=compare,
-        calibration=calibration, progress=progress,
-    )
+def evaluate(questions_file: Path, **options) -> tuple[dict, dict[str, Path]]:
+    """Validate the set, ask every question, score, and write the report; return it and its file
+    paths. The options are those of ``evaluate_outcomes``."""
+    report, paths, _ = evaluate_outcomes(questions_file, **options)
     return report, paths
 
 
@@ -115,7 +138,12 @@ def evaluate_outcomes(
     calibration: Path | None = None,
     progress: bool = True,
 ) -> tuple[dict, dict[str, Path], list[Outcome]]:
-    """``evaluate``, also returning the outcomes (for totals over several sets)."""
+    """``evaluate``, also returning the outcomes (for totals over several sets).
+
+    ``k`` (default: ``Settings().k``) is passed to the in-process ``Assistant`` and cuts the retrieved
+    passages for recall@k and MRR; with ``url`` the server keeps its own k. ``calibration`` is a
+    calibration file for the in-process ``Assistant`` (default: the shipped one).
+    """
     questions = load_cases(questions_file)  # the whole file is checked before anything is asked
     old = reporting.load_report(compare) if compare else None
     if k is None:

@@ -27,7 +27,14 @@ def resolve_model_path(name: str) -> str:
 
 
 class CachedEmbeddings(Embeddings):
-    """Memoises vectors by text: the same question and sentences are embedded once per process."""
+    """Memoises vectors by text: the same question and sentences are embedded once per process.
+
+    Safe to share between threads: the cache is only read and written under its lock, and each call
+    returns the vectors it found or computed itself, so a concurrent clear (when the cache is full)
+    can never send a text back to the model one by one. The model itself runs unlocked: its fast
+    tokenizer is only unsafe across threads when truncation or padding settings change between calls,
+    and every call here uses the same ones (tests/test_concurrency.py hammers it from 16 threads).
+    """
 
     def __init__(self, inner: Embeddings, max_items: int = 50_000) -> None:
         self.inner = inner
@@ -36,14 +43,17 @@ class CachedEmbeddings(Embeddings):
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            vectors = self.inner.embed_documents(missing)
+            fresh = dict(zip(missing, self.inner.embed_documents(missing)))
             with self._lock:
-                if len(self._cache) + len(missing) > self.max_items:
+                if len(self._cache) + len(fresh) > self.max_items:
                     self._cache.clear()
-                self._cache.update(zip(missing, vectors))
-        return [self._cache[t] if t in self._cache else self.inner.embed_query(t) for t in texts]
+                self._cache.update(fresh)
+            found.update(fresh)
+        return [found[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

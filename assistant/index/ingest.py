@@ -1,20 +1,38 @@
-"""Incremental ingest: corpus files -> chunks -> embeddings -> Chroma, guided by a hash manifest."""
+"""Ingest: bring the index in line with the corpus, crash-consistently and one ingest at a time.
+
+- Only files ``corpus.list_corpus`` accepts are read (nothing outside the corpus folder).
+- The live collection is never modified: an ingest that changes anything builds a new collection
+  (``build``), copying unchanged files' vectors and embedding new and changed files, then switches
+  the live manifest over atomically. Readers, here or in other processes, see the old index or the
+  new one; a crash leaves the old one live and the next ingest resumes the build.
+- Nothing in a manifest is trusted blindly: the live index and an unfinished build are checked
+  against the store (chunk ids per file); files with missing chunks are embedded again and stray
+  records are left behind. A damaged local Chroma folder is moved aside and rebuilt.
+- Files skipped once (unreadable, empty, not UTF-8 …) are tried again by every ingest.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from assistant.errors import CorpusError
+from assistant.errors import CorpusError, IndexStoreError
+from assistant.index import store
+from assistant.index.build import Build, LiveUnreadable, Pending, drop_stale_collections
 from assistant.index.chunking import chunk_document
-from assistant.index.loading import SkipFile, corpus_files, load_file
-from assistant.index.store import Manifest, chroma_client, drop_collections, local_index_exists, open_store
+from assistant.index.corpus import file_digest, inside, list_corpus
+from assistant.index.loading import SkipFile, load_file
+from assistant.index.lock import DEFAULT_WAIT, ingest_lock
+from assistant.index.manifest import BUILDING, LIVE, Manifest, discard
 from assistant.settings import Settings
 
-BATCH = 64
+Log = Callable[[str], None]
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)
 
 
 @dataclass
@@ -45,28 +63,39 @@ class IngestReport:
 
 
 def index_usable(settings: Settings, manifest: Manifest | None) -> bool:
-    """The index exists and was built with these settings (it may still be behind the corpus)."""
-    return manifest is not None and manifest.signature == settings.index_signature() and local_index_exists(settings)
+    """The live index was built with these settings for this index (it may still be behind the corpus).
+
+    Cheap (no Chroma): readers check the collection itself when they open it.
+    """
+    if manifest is None or not manifest.collection or manifest.signature != settings.index_signature():
+        return False
+    if settings.chroma_url:
+        # A server is shared: a manifest copied from another checkout must not adopt its collection.
+        return manifest.owner == store.owner_key(settings)
+    return (settings.index_dir / "chroma").is_dir()
+
+
+def current_digests(settings: Settings) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(source -> sha256 or "" when unreadable, source -> why unreadable, refused entry -> reason)."""
+    listing = list_corpus(settings.corpus_dir)
+    digests: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    for source, path in listing.files.items():
+        try:
+            digests[source] = file_digest(path)
+        except OSError as exc:
+            digests[source] = ""
+            unreadable[source] = f"unreadable: {exc.strerror or exc}"
+    return digests, unreadable, listing.skipped
 
 
 def needs_ingest(settings: Settings) -> bool:
-    """True when the index is missing, built with other settings, or behind the corpus."""
+    """True when the index is missing, built with other settings, unfinished, or behind the corpus."""
     manifest = Manifest.load(settings.index_dir)
-    if not index_usable(settings, manifest):
+    if not index_usable(settings, manifest) or (settings.index_dir / BUILDING).exists():
         return True
-    files = _hash_files(settings)
-    known = {s: f["sha256"] for s, f in manifest.files.items()}
-    return files != known
-
-
-def _hash_files(settings: Settings) -> dict[str, str]:
-    out = {}
-    for path in corpus_files(settings.corpus_dir):
-        try:
-            out[path.relative_to(settings.corpus_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            out[path.relative_to(settings.corpus_dir).as_posix()] = "unreadable"
-    return out
+    digests, _, _ = current_digests(settings)
+    return digests != {s: e.get("sha256", "") for s, e in manifest.files.items()}
 
 
 def ingest(
@@ -74,94 +103,228 @@ def ingest(
     rebuild: bool = False,
     embeddings=None,
     progress: bool = True,
-    log: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr),
+    log: Log = _stderr,
+    wait: float = DEFAULT_WAIT,
 ) -> IngestReport:
-    """Bring the index in line with the corpus; only new or changed files are embedded."""
-    t0 = time.perf_counter()
+    """Bring the index in line with the corpus; only new or changed files are embedded.
+
+    A second ingest of the same index waits (up to ``wait`` seconds, saying so) for the first.
+    """
     if not settings.corpus_dir.is_dir():
         raise CorpusError(f"corpus folder '{settings.corpus_dir}' does not exist; create it and put md, txt, html or pdf files in it")
-    report = IngestReport()
-    manifest = Manifest.load(settings.index_dir)
-    if rebuild or not index_usable(settings, manifest):
-        report.rebuilt = manifest is not None or rebuild
-        manifest = Manifest(signature=settings.index_signature(), files={})
-        fresh = True
-    else:
-        fresh = False
+    with ingest_lock(settings.index_dir, wait, log):
+        return _Ingest(settings, embeddings, progress, log).run(rebuild)
 
-    current = _hash_files(settings)
-    todo: list[str] = []
-    for source, digest in current.items():
-        old = manifest.files.get(source)
-        if old and old["sha256"] == digest:
-            if old.get("skipped"):
-                report.skipped[source] = old["skipped"]
-            else:
-                report.unchanged.append(source)
-        else:
-            todo.append(source)
-    gone = [s for s in manifest.files if s not in current]
 
-    if not (todo or gone or fresh):
-        report.chunks = sum(f.get("chunks", 0) for f in manifest.files.values())
-        report.seconds = time.perf_counter() - t0
-        return report
+@dataclass
+class _State:
+    """What the store holds, checked against the manifests."""
 
-    client = chroma_client(settings)
-    if fresh:
-        drop_collections(client)
-    if embeddings is None:
-        from assistant.index.embeddings import load_embeddings
+    live: Manifest | None = None  # the live manifest as found (even when it cannot be used)
+    usable: bool = False  # ... and it can be built on: same settings, same index, collection there
+    live_collection: object = None
+    valid: dict[str, dict] = field(default_factory=dict)  # live files whose chunks are all stored
+    consistent: bool = False  # the live collection holds exactly what its manifest lists
+    build: Build | None = None  # an unfinished build to resume
 
-        embeddings = load_embeddings(settings.embedding_model)
-    store = open_store(settings, embeddings, client)
 
-    for source in gone:
-        entry = manifest.files.pop(source)
-        _delete(store, entry)
-        if not entry.get("skipped"):
-            report.removed.append(source)
+class _Ingest:
+    def __init__(self, settings: Settings, embeddings, progress: bool, log: Log) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.progress = progress
+        self.log = log
+        self.report = IngestReport()
 
-    new_chunks = []
-    for source in todo:
-        old = manifest.files.pop(source, None)
-        if old:
-            _delete(store, old)
+    def run(self, rebuild: bool) -> IngestReport:
+        t0 = time.perf_counter()
         try:
-            doc = load_file(settings.corpus_dir / source, settings.corpus_dir)
-            chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
+            self._run(rebuild)
+        except LiveUnreadable as exc:
+            # The live collection lists its ids but cannot give its records back: rebuild without it.
+            if not self.settings.chroma_url:
+                self._move_aside(str(exc.__cause__ or exc))
+            else:
+                self.log(f"the live index cannot be read ({exc}); rebuilding it")
+            self.report = IngestReport()
+            self._run(rebuild=True)
+        self.report.seconds = time.perf_counter() - t0
+        return self.report
+
+    def _run(self, rebuild: bool) -> None:
+        digests, unreadable, refused = current_digests(self.settings)
+        self.report.skipped.update(refused)
+        client, state = self._open(rebuild)
+        live = state.live if state.usable else None
+        build = state.build
+        fresh = rebuild or live is None or (build is not None and build.manifest.rebuild)
+        self.report.rebuilt = fresh and (rebuild or state.live is not None or (self.settings.index_dir / LIVE).exists())
+        copyable = {} if fresh else state.valid
+
+        staged = build.manifest.files if build else {}
+        if build:
+            # Files deleted or changed since the crashed run stored them leave the build.
+            build.forget([s for s, e in staged.items() if digests.get(s) != e.get("sha256") or e.get("skipped")])
+        copy: dict[str, dict] = {}
+        pending: list[Pending] = []
+        skipped: dict[str, dict] = {}
+        for source, sha in digests.items():
+            if source in unreadable:
+                skipped[source] = {"sha256": sha, "skipped": unreadable[source]}
+            elif source in staged:
+                continue
+            elif copyable.get(source, {}).get("sha256") == sha:
+                copy[source] = copyable[source]
+            else:
+                item = self._load(source, sha)
+                if isinstance(item, Pending):
+                    pending.append(item)
+                else:
+                    skipped[source] = item
+        for source, entry in skipped.items():
+            self.report.skipped[source] = entry["skipped"]
+            old = live.files.get(source) if live else None
+            if not old or old.get("skipped") != entry["skipped"] or old.get("sha256") != entry["sha256"]:
+                self.log(f"skipped {source}: {entry['skipped']}")
+
+        unchanged = live is not None and state.consistent and not fresh and set(live.indexed()) == set(copy)
+        if build is None and not pending and unchanged:
+            final = live
+            if {s: e for s, e in live.files.items() if e.get("skipped")} != skipped:
+                live.files = {**live.indexed(), **skipped}
+                live.save(self.settings.index_dir)  # only skip reasons changed: same collection
+        else:
+            if build is None:
+                build = Build.start(self.settings, client, rebuild=fresh, log=self.log)
+            build.copy(state.live_collection, copy)
+            if pending:
+                build.embed(pending, self._embeddings(), self.progress)
+            build.manifest.files.update(skipped)
+            build.commit()
+            self.report.embedded = build.embedded
+            final = build.switch(state.live)
+        drop_stale_collections(self.settings, client, {final.collection, final.previous} - {""}, self.log)
+        self._classify(live, final)
+        self.report.chunks = final.chunk_count()
+
+    # --- reading what is there -------------------------------------------------------------------
+
+    def _open(self, rebuild: bool) -> tuple[object, _State]:
+        """A client and the checked live index; a local folder that cannot be read is moved aside."""
+        try:
+            client = store.chroma_client(self.settings)
+            with store.store_errors(self.settings, "reading the index"):
+                state = self._check(client)
+                state.build = self._resumable(client, rebuild, state.live)
+                return client, state
+        except IndexStoreError as exc:
+            if self.settings.chroma_url:
+                raise  # a server's data is not ours to move; the message says what to do
+            self._move_aside(str(exc.__cause__ or exc))
+            return store.chroma_client(self.settings), _State(live=Manifest.load(self.settings.index_dir))
+
+    def _move_aside(self, why: str) -> None:
+        try:
+            store.move_aside(self.settings, " ".join(why.split())[:160], self.log)
+        except OSError as exc:
+            raise IndexStoreError(
+                f"the Chroma index in {self.settings.index_dir} is damaged and cannot be moved aside "
+                f"({exc.strerror or exc}); delete {self.settings.index_dir / 'chroma'} and run `assistant ingest`"
+            ) from None
+        discard(self.settings.index_dir, BUILDING)
+
+    def _check(self, client) -> _State:
+        state = _State(live=Manifest.load(self.settings.index_dir))
+        live = state.live
+        if live is None:
+            if (self.settings.index_dir / LIVE).exists():
+                self.log(f"the manifest {self.settings.index_dir / LIVE} cannot be read; rebuilding the index")
+            return state
+        if not live.collection:
+            self.log("the index was made by an older version; rebuilding it")
+        elif live.signature != self.settings.index_signature():
+            self.log("the index was built with other settings (embedding model or chunking); rebuilding it")
+        elif not index_usable(self.settings, live):
+            if self.settings.chroma_url:
+                self.log("the index folder was made for another checkout or corpus; building this one's own collection")
+            else:
+                self.log(f"the Chroma folder {store.where(self.settings)} is missing; rebuilding")
+        else:
+            state.live_collection = store.get_collection(client, live.collection)
+            if state.live_collection is None:
+                self.log(f"the index collection {live.collection} is missing from {store.where(self.settings)}; rebuilding")
+                return state
+            state.usable = True
+            ids = store.stored_ids(state.live_collection)
+            indexed = live.indexed()
+            state.valid = {s: e for s, e in indexed.items() if set(e.get("ids", ())) <= ids}
+            stray = len(ids - live.ids())
+            state.consistent = len(state.valid) == len(indexed) and not stray
+            if not state.consistent:
+                self.log(
+                    f"the index does not match its manifest ({len(indexed) - len(state.valid)} files missing "
+                    f"chunks, {stray} stray chunks); repairing"
+                )
+        return state
+
+    def _resumable(self, client, rebuild: bool, live: Manifest | None) -> Build | None:
+        """An unfinished build with these settings, checked against its collection, or None."""
+        manifest = Manifest.load(self.settings.index_dir, BUILDING)
+        if manifest is None:
+            return None
+        ok = (
+            manifest.signature == self.settings.index_signature()
+            and manifest.owner == store.owner_key(self.settings)
+            and manifest.collection
+            and (not live or manifest.collection != live.collection)  # switched over before the crash
+            and (manifest.rebuild or not rebuild)
+        )
+        collection = store.get_collection(client, manifest.collection) if ok else None
+        if collection is None:
+            discard(self.settings.index_dir, BUILDING)
+            return None
+        ids = store.stored_ids(collection)
+        manifest.files = {s: e for s, e in manifest.files.items() if e.get("skipped") or set(e["ids"]) <= ids}
+        stray = list(ids - manifest.ids())
+        if stray:
+            collection.delete(ids=stray)  # stored by the crashed run after its last commit
+        self.log(f"resuming an unfinished ingest ({len(manifest.indexed())} files already stored)")
+        return Build(self.settings, client, manifest, collection, self.log)
+
+    # --- files -----------------------------------------------------------------------------------
+
+    def _load(self, source: str, sha: str) -> Pending | dict:
+        """The file chunked, or its skipped entry (the reason is retried by the next ingest)."""
+        path = self.settings.corpus_dir / source
+        if not inside(path, self.settings.corpus_dir.resolve()):  # replaced by a link since it was listed
+            return {"sha256": sha, "skipped": "symbolic link to a file outside the corpus folder (not read)"}
+        try:
+            doc = load_file(path, self.settings.corpus_dir)
+            chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
             if not chunks:
                 raise SkipFile("no sentences found")
         except SkipFile as exc:
-            report.skipped[source] = str(exc)
-            manifest.files[source] = {"sha256": current[source], "skipped": str(exc), "ids": [], "chunks": 0}
-            log(f"skipped {source}: {exc}")
-            if old and not old.get("skipped"):
-                report.removed.append(source)
-            continue
-        ids = [f"{source}#{i}@{current[source][:10]}" for i in range(len(chunks))]
-        new_chunks.extend(zip(ids, chunks))
-        manifest.files[source] = {"sha256": current[source], "ids": ids, "chunks": len(chunks), "title": doc.metadata["title"]}
-        (report.updated if old and not old.get("skipped") else report.added).append(source)
+            return {"sha256": sha, "skipped": str(exc)}
+        ids = [f"{source}#{i}@{sha[:10]}" for i in range(len(chunks))]
+        entry = {"sha256": sha, "ids": ids, "chunks": len(chunks), "title": doc.metadata.get("title", "")}
+        return Pending(source, entry, chunks)
 
-    if new_chunks:
-        from tqdm import tqdm
+    def _embeddings(self):
+        if self.embeddings is None:
+            from assistant.index.embeddings import load_embeddings
 
-        bar = tqdm(total=len(new_chunks), desc="Embedding", unit="chunk", disable=not progress, file=sys.stderr)
-        for i in range(0, len(new_chunks), BATCH):
-            batch = new_chunks[i : i + BATCH]
-            store.add_texts(
-                [c.page_content for _, c in batch], metadatas=[c.metadata for _, c in batch], ids=[cid for cid, _ in batch]
-            )
-            bar.update(len(batch))
-        bar.close()
-    report.embedded = len(new_chunks)
-    manifest.save(settings.index_dir)
-    report.chunks = sum(f.get("chunks", 0) for f in manifest.files.values())
-    report.seconds = time.perf_counter() - t0
-    return report
+            self.embeddings = load_embeddings(self.settings.embedding_model)
+        return self.embeddings
 
-
-def _delete(store, entry: dict) -> None:
-    if entry.get("ids"):
-        store.delete(ids=entry["ids"])
+    def _classify(self, live: Manifest | None, final: Manifest) -> None:
+        before = live.indexed() if live else {}
+        after = final.indexed()
+        for source, entry in after.items():
+            old = before.get(source)
+            if old is None:
+                self.report.added.append(source)
+            elif old.get("sha256") == entry.get("sha256"):
+                self.report.unchanged.append(source)
+            else:
+                self.report.updated.append(source)
+        self.report.removed = [s for s in before if s not in after]

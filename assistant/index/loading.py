@@ -49,13 +49,6 @@ class SkipFile(Exception):
     """The file is left out of the index; the message is the reason shown to the user."""
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every non-hidden file under ``corpus_dir``, sorted, so ingest reports are stable."""
-    return sorted(
-        p for p in corpus_dir.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
-
-
 def load_file(path: Path, corpus_dir: Path) -> Document:
     """Load one file; raise ``SkipFile`` when it is unsupported, empty, binary or unreadable."""
     kind = SUPPORTED.get(path.suffix.lower())

@@ -1,53 +1,144 @@
-"""The vector store: a Chroma collection (local folder or Chroma server) plus the ingest manifest.
+"""The vector store: Chroma collections (a local folder or a Chroma server) named per index.
 
-The collection is named from a hash of the embedding model and chunking settings, and the
-manifest records that signature, so changed settings rebuild the index instead of mixing vectors.
+A collection is named ``assistant-<owner>-<settings>-<build>``: ``owner`` identifies this index
+(machine, index folder and corpus folder), ``settings`` hashes the index signature (embedding model,
+chunking), and ``build`` is new for every build, so a collection never changes once readers use
+it. An ingest only ever creates, fills and deletes collections of its own owner: two corpora, or
+two checkouts, share one Chroma server without touching each other's vectors.
+
+Every Chroma failure leaves this module as an ``IndexStoreError`` with a one-line message.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from assistant.errors import IndexStoreError
+from assistant.errors import IndexChangedError, IndexStoreError, IndexUnreachableError
+from assistant.index.manifest import Manifest  # noqa: F401 - re-exported: callers read manifests from here
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
 
-MANIFEST = "manifest.json"
+PREFIX = "assistant-"
+COPY_BATCH = 1000
 
 
-@dataclass
-class Manifest:
-    """What is in the index: the build signature and, per source file, its hash and chunk ids."""
+# --- names -----------------------------------------------------------------------------------------
 
-    signature: dict = field(default_factory=dict)
-    files: dict[str, dict] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, index_dir: Path) -> "Manifest | None":
-        path = index_dir / MANIFEST
-        if not path.exists():
-            return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["signature"], data["files"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # a damaged manifest means "rebuild", not a crash
+def owner_key(settings: Settings) -> str:
+    """Which index this is: the same machine, index folder and corpus folder give the same key.
 
-    def save(self, index_dir: Path) -> None:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        tmp = index_dir / (MANIFEST + ".tmp")
-        tmp.write_text(
-            json.dumps({"signature": self.signature, "files": self.files}, indent=1),
-            encoding="utf-8",
+    The host name is part of it because two machines may hold the same paths and share one server.
+    """
+    where = "\0".join((socket.gethostname(), str(Path(settings.index_dir).resolve()), str(Path(settings.corpus_dir).resolve())))
+    return hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def signature_key(settings: Settings) -> str:
+    return hashlib.sha256(json.dumps(settings.index_signature(), sort_keys=True).encode()).hexdigest()[:8]
+
+
+def new_collection_name(settings: Settings) -> str:
+    """A name never used before, so no reader anywhere has a cached view of it."""
+    return f"{PREFIX}{owner_key(settings)}-{signature_key(settings)}-{secrets.token_hex(4)}"
+
+
+def is_own(name: str, settings: Settings) -> bool:
+    return name.startswith(f"{PREFIX}{owner_key(settings)}-")
+
+
+def where(settings: Settings) -> str:
+    return settings.chroma_url or str(Path(settings.index_dir) / "chroma")
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+
+def unreachable(exc: BaseException) -> bool:
+    """The server is down or not answering (as opposed to answering with an error)."""
+    import httpx
+
+    if isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError)):
+        return True
+    return isinstance(exc, ValueError) and "could not connect" in str(exc).lower()
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+def translate(settings: Settings, exc: BaseException, doing: str) -> IndexStoreError:
+    """The one-line ``IndexStoreError`` for a Chroma failure while ``doing`` something."""
+    if isinstance(exc, IndexStoreError):
+        return exc
+    from chromadb.errors import NotFoundError
+
+    if isinstance(exc, NotFoundError):
+        return IndexChangedError(f"the index collection was replaced while {doing}; ask again")
+    if settings.chroma_url and unreachable(exc):
+        return IndexUnreachableError(
+            f"cannot reach the Chroma server at {settings.chroma_url} while {doing} ({_short(exc)}); "
+            "start it (`chroma run`) or fix ASSISTANT_CHROMA_URL"
         )
-        tmp.replace(index_dir / MANIFEST)
+    return IndexStoreError(
+        f"the Chroma index at {where(settings)} failed while {doing} ({type(exc).__name__}: {_short(exc)}); "
+        "run `assistant ingest` to repair it"
+    )
+
+
+def from_store(exc: BaseException) -> bool:
+    """The exception comes from Chroma or its transport, not from the code around it."""
+    package = type(exc).__module__.split(".")[0]
+    return package in {"chromadb", "httpx", "httpcore", "sqlite3"} or unreachable(exc)
+
+
+@contextmanager
+def store_errors(settings: Settings, doing: str, narrow: bool = False) -> Iterator[None]:
+    """Turn a Chroma or transport failure inside the block into an ``IndexStoreError``.
+
+    ``narrow``: only exceptions ``from_store`` (the block does more than talk to Chroma, and a bug
+    elsewhere must keep its own traceback); otherwise any exception, as Chroma raises many types.
+    """
+    try:
+        yield
+    except IndexStoreError:
+        raise
+    except Exception as exc:
+        if narrow and not from_store(exc):
+            raise
+        raise translate(settings, exc, doing) from exc
+
+
+# --- clients ---------------------------------------------------------------------------------------
+
+
+def _local_path(settings: Settings) -> Path:
+    return (Path(settings.index_dir) / "chroma").resolve()
+
+
+# The database file each cached local Chroma system opened (inode), to notice a folder replaced
+# under this process: deleted, moved aside by another process's repair, or rebuilt.
+_opened: dict[str, int | None] = {}
+
+
+def _db_inode(path: Path) -> int | None:
+    try:
+        return (path / "chroma.sqlite3").stat().st_ino
+    except OSError:
+        return None
 
 
 def chroma_client(settings: Settings):
@@ -66,40 +157,119 @@ def chroma_client(settings: Settings):
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
             )
-        path = settings.index_dir / "chroma"
+        path = _local_path(settings)
+        if str(path) in _opened and _opened[str(path)] != _db_inode(path):
+            forget_local_client(settings)  # Chroma would go on serving the old, open database file
         path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        _opened[str(path)] = _db_inode(path)
+        return client
     except Exception as exc:  # chromadb raises ValueError, ConnectionError and its own types
-        where = settings.chroma_url or settings.index_dir
+        if settings.chroma_url:
+            raise IndexUnreachableError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({_short(exc)}); "
+                "start it (`chroma run`) or fix ASSISTANT_CHROMA_URL"
+            ) from exc
         raise IndexStoreError(
-            f"cannot open the Chroma index at {where} ({exc}); check ASSISTANT_CHROMA_URL or run `assistant ingest --rebuild`"
+            f"cannot open the Chroma index at {where(settings)} ({_short(exc)}); run `assistant ingest` to repair it"
         ) from exc
 
 
-def local_index_exists(settings: Settings) -> bool:
-    return settings.chroma_url is not None or (settings.index_dir / "chroma").is_dir()
+def forget_local_client(settings: Settings) -> None:
+    """Drop this process's cached Chroma system for the local folder, so the next client rereads the
+    files (Chroma keeps one system per path, which would keep serving a moved or replaced folder)."""
+    if settings.chroma_url:
+        return
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(_local_path(settings))
+    _opened.pop(key, None)
+    system = SharedSystemClient._identifier_to_system.pop(key, None)
+    SharedSystemClient._identifier_to_refcount.pop(key, None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # noqa: BLE001 - a broken system may fail to stop; it is dropped either way
+            pass
 
 
-def open_store(settings: Settings, embeddings: "Embeddings", client=None) -> "Chroma":
-    from langchain_chroma import Chroma
+def move_aside(settings: Settings, why: str, log: Callable[[str], None]) -> None:
+    """Move a damaged local Chroma folder out of the way (kept for inspection) so it is rebuilt."""
+    forget_local_client(settings)
+    folder = Path(settings.index_dir) / "chroma"
+    if not folder.exists():
+        return
+    aside = folder.with_name(f"chroma.broken-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}")
+    folder.rename(aside)
+    log(f"the Chroma index at {folder} could not be read ({why}); moved it to {aside.name} and rebuilding")
 
-    return Chroma(
-        collection_name=settings.collection_name(),
-        embedding_function=embeddings,
-        client=client or chroma_client(settings),
-        collection_configuration={"hnsw": {"space": "cosine"}},
+
+# --- collections -----------------------------------------------------------------------------------
+
+
+def collection_names(client, settings: Settings) -> list[str]:
+    """The collections this index may manage: all in its own local folder, only its own on a server."""
+    names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    if settings.chroma_url:
+        return [n for n in names if is_own(n, settings)]
+    return names
+
+
+def create_collection(client, name: str, settings: Settings):
+    return client.create_collection(
+        name,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"corpus_dir": str(Path(settings.corpus_dir).resolve())[-200:], "host": socket.gethostname()[:100]},
     )
 
 
-def drop_collections(client, keep: str | None = None) -> None:
-    """Delete this package's collections other than ``keep`` (old settings' vectors)."""
-    for col in client.list_collections():
-        name = col if isinstance(col, str) else col.name
-        if name.startswith("assistant-") and name != keep:
-            client.delete_collection(name)
+def get_collection(client, name: str):
+    """The collection, or None when it does not exist."""
+    from chromadb.errors import NotFoundError
+
+    if not name:
+        return None
+    try:
+        return client.get_collection(name)
+    except NotFoundError:
+        return None
+
+
+def stored_ids(collection) -> set[str]:
+    return set(collection.get(include=[])["ids"])
+
+
+def read_records(collection, ids: list[str]) -> dict:
+    """Records with their vectors, for copying into a new collection (nothing is embedded again)."""
+    return collection.get(ids=ids, include=["embeddings", "documents", "metadatas"])
+
+
+def write_records(collection, data: dict) -> None:
+    collection.upsert(ids=data["ids"], embeddings=data["embeddings"], documents=data["documents"], metadatas=data["metadatas"])
+
+
+def add_records(collection, ids: list[str], texts: list[str], metadatas: list[dict], vectors: list[list[float]]) -> None:
+    # upsert, not add: a resumed build may write a record again.
+    collection.upsert(ids=ids, documents=texts, metadatas=metadatas, embeddings=vectors)
+
+
+def open_store(settings: Settings, embeddings: "Embeddings", collection: str, client=None) -> "Chroma":
+    """The LangChain view of an existing collection (never creates one: a reader must not resurrect a
+    deleted collection as an empty one)."""
+    from langchain_chroma import Chroma
+
+    with store_errors(settings, "opening the index"):
+        return Chroma(
+            collection_name=collection,
+            embedding_function=embeddings,
+            client=client or chroma_client(settings),
+            create_collection_if_not_exists=False,
+        )
 
 
 def all_chunks(store: "Chroma") -> list[tuple[str, str, dict]]:
-    """Every stored chunk as (id, text, metadata), for the keyword index."""
+    """Every stored chunk as (id, text, metadata) in document order (source, then offset): the order a
+    fresh build inserts them, so keyword ties rank alike however the collection was built."""
     data = store.get(include=["documents", "metadatas"])
-    return list(zip(data["ids"], data["documents"], data["metadatas"]))
+    rows = zip(data["ids"], data["documents"], data["metadatas"])
+    return sorted(rows, key=lambda r: (str(r[2].get("source", "")), r[2].get("start", 0), r[0]))

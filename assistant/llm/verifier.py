@@ -1,10 +1,11 @@
-"""Check an LLM answer sentence by sentence against the passages it cites.
+"""Check an LLM answer sentence by sentence against the passages it cites: the judge of LLM mode.
 
-A sentence is supported by a passage when every number, amount, year and name in it appears in
-the passage, and its meaning is close (embedding cosine >= ``min_support``) to a sentence span of
-the passage. A sentence citing a passage that does not support it is re-pointed to one that does,
-else dropped. Text in a passage that reads as an instruction to the reader ("ignore previous
-instructions ...") is untrusted and supports nothing.
+A sentence reaches the user when the passages it cites support it (see ``support``): every
+quantity, year and name stands in their chunks, no negation is flipped, most content words are
+covered (or close synonyms are), and its meaning is close (cosine >= ``min_support``) to a sentence
+span of them. A sentence citing several passages is checked against their union. One that fails
+is dropped, unless it is a quote of another passage, when it is re-pointed there ("corrected").
+Text in a passage that reads as an instruction ("ignore previous instructions ...") supports nothing.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation, chunk_body
 from assistant.ask.untrusted import mask_instructions
+from assistant.llm.support import MIN_COVERAGE, WordCover, fact_problems, negated, normalise
 from assistant.text.names import name_runs
 from assistant.text.numbers import scaled_numbers
 from assistant.text.sentences import split_sentences
-from assistant.text.words import FOOTNOTE_RE, content_terms
 
 MARKER_RE = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 NOT_IN_SOURCES_RE = re.compile(
@@ -29,13 +30,7 @@ NOT_IN_SOURCES_RE = re.compile(
     re.I,
 )
 
-
-def normalise(text: str) -> str:
-    """Lower case, hyphens and dollar signs to spaces, thousands separators dropped, spaces collapsed."""
-    text = FOOTNOTE_RE.sub(" ", text)
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    text = re.sub(r"[-–—$€¥£]", " ", text.lower())
-    return " " + " ".join(re.findall(r"[\w.%']+", text)).replace("'s ", " ").replace("’s ", " ") + " "
+Span = tuple[int, int, str]  # source offsets and text of a sentence (or two neighbouring ones)
 
 
 def facts(sentence: str, proper: frozenset[str] = frozenset()) -> list[str]:
@@ -53,18 +48,19 @@ class Check:
     text: str  # the sentence without its markers
     cited: list[int]  # the [n] it gave (1-based passage numbers)
     status: str = "dropped"  # kept | corrected | dropped
-    passage: int | None = None  # 0-based index of the supporting passage
-    start: int = 0
-    end: int = 0
-    quote: str = ""
-    score: float = 0.0
+    quotes: list[tuple[int, int, int, str, float]] = field(default_factory=list)  # (passage, start, end, quote, score)
     reason: str = ""
+
+    @property
+    def passage(self) -> int | None:
+        return self.quotes[0][0] if self.quotes else None
 
 
 @dataclass
 class Verification:
     checks: list[Check] = field(default_factory=list)
     says_not_in_sources: bool = False
+    declined: list[str] = field(default_factory=list)  # the model's "not in the sources" sentences
 
     @property
     def kept(self) -> list[Check]:
@@ -76,16 +72,25 @@ class Verification:
             out[c.status] += 1
         return out
 
+    def report(self) -> dict:
+        """Counts plus one row per sentence: what ``Answer.verification`` holds (JSON-serialisable)."""
+        rows = [{"sentence": c.text, "status": c.status, "reason": c.reason} for c in self.checks]
+        rows += [{"sentence": s, "status": "declined", "reason": "the model says the sources do not hold the answer"}
+                 for s in self.declined]
+        return {**self.counts(), "details": rows}
+
 
 class Verifier:
     """Verifies answer sentences against retrieved passages with the assistant's embedding model."""
 
-    def __init__(self, embeddings, min_support: float = 0.5, proper: frozenset[str] = frozenset()) -> None:
+    def __init__(self, embeddings, min_support: float = 0.5, proper: frozenset[str] = frozenset(),
+                 cover: WordCover | None = None) -> None:
         self.embeddings = embeddings
         self.min_support = min_support
         self.proper = proper
+        self.cover = cover or WordCover(embeddings)
 
-    def _spans(self, doc: Document) -> list[tuple[int, int, str]]:
+    def _spans(self, doc: Document) -> list[Span]:
         """(start, end, text) of each trusted sentence and pair of neighbouring sentences, in source offsets."""
         meta = doc.metadata
         # Masked (blanked) instructions split into no sentence, whether a sentence, its paragraph
@@ -100,56 +105,78 @@ class Verifier:
     def verify(self, text: str, docs: list[Document]) -> Verification:
         result = Verification()
         spans = [self._spans(d) for d in docs]
-        trusted = [normalise(" ".join(t for _, _, t in s)) for s in spans]
+        vectors: dict[int, np.ndarray] = {}
+
+        def span_vectors(i: int) -> np.ndarray:
+            if i not in vectors:
+                vectors[i] = np.asarray(self.embeddings.embed_documents([t for _, _, t in spans[i]]))
+            return vectors[i]
+
         for raw in _sentences(text):
             cited = [int(n) for group in MARKER_RE.findall(raw) for n in group.split(",")]
-            claim = " ".join(MARKER_RE.sub(" ", raw).split()).strip()
+            claim = re.sub(r"\s+(?=[.!?,;:])", "", " ".join(MARKER_RE.sub(" ", raw).split())).strip()
             if not any(c.isalnum() for c in claim):
                 continue
             if NOT_IN_SOURCES_RE.search(claim):
                 result.says_not_in_sources = True
+                result.declined.append(claim)
                 continue
             check = Check(text=claim, cited=cited)
             result.checks.append(check)
-            wanted = facts(claim, self.proper)
             vector = np.asarray(self.embeddings.embed_query(claim))
-            order = [n - 1 for n in cited if 0 < n <= len(docs)]
-            order += [i for i in range(len(docs)) if i not in order]
-            reasons = []
-            for i in order:
-                missing = [f for f in wanted if f" {f} " not in trusted[i]]
-                if missing or not spans[i]:
-                    reasons.append(f"[{i + 1}] lacks {', '.join(missing) or 'trusted text'}")
-                    continue
-                texts = [t for _, _, t in spans[i]]
-                sims = np.asarray(self.embeddings.embed_documents(texts)) @ vector
-                best = int(np.argmax(sims))
-                if float(sims[best]) < self.min_support:
-                    reasons.append(f"[{i + 1}] similarity {float(sims[best]):.2f}")
-                    continue
-                start, end, quote = spans[i][best]
-                # Close in meaning is not enough: most of the claim's words must stand in the span, or a
-                # fluent sentence with invented details ("remains highly competitive") would pass.
-                shared = _shared_words(claim, quote)
-                if shared < MIN_SHARED_WORDS:
-                    reasons.append(f"[{i + 1}] shares {shared:.0%} of its words")
-                    continue
-                check.status = "kept" if i + 1 in cited else "corrected"
-                check.passage, check.start, check.end, check.quote = i, start, end, quote
-                check.score = round(float(sims[best]), 4)
-                break
+            valid = list(dict.fromkeys(n - 1 for n in cited if 0 < n <= len(docs)))
+            bad = [n for n in cited if not 0 < n <= len(docs)]
+            reason = ("cites no passage" if not cited else "") if not valid else ""
+            if valid:
+                reason = self._support(claim, vector, valid, spans, span_vectors, check)
+                if not reason:
+                    check.status = "kept"
             if check.status == "dropped":
-                bad = [n for n in cited if not 0 < n <= len(docs)]
-                check.reason = (f"no passage [{', '.join(map(str, bad))}]; " if bad else "") + "; ".join(reasons[:3])
+                # Re-pointing is allowed only to a passage the sentence quotes: a correction must
+                # itself be a quote, never a second guess.
+                for i in range(len(docs)):
+                    if i not in valid and spans[i] and _quotes(claim, spans[i]):
+                        if not self._support(claim, vector, [i], spans, span_vectors, check):
+                            check.status = "corrected"
+                            break
+            if check.status == "dropped":
+                check.quotes = []
+                check.reason = (f"no passage [{', '.join(map(str, bad))}]; " if bad else "") + (reason or "unsupported")
         return result
 
+    def _support(self, claim: str, vector: np.ndarray, idx: list[int], spans: list[list[Span]], span_vectors,
+                 check: Check) -> str:
+        """Why the passages ``idx`` (0-based) do not support ``claim``; "" when they do (quotes set on ``check``)."""
+        where = ", ".join(f"[{i + 1}]" for i in idx)
+        if not any(spans[i] for i in idx):
+            return f"{where} holds no trusted text"
+        source = " ".join(t for i in idx for _, _, t in spans[i])
+        lacking = fact_problems(claim, source, self.proper)
+        if lacking:
+            return f"{where} lacks {', '.join(lacking[:4])}"
+        best: list[tuple[int, int, int, str, float]] = []
+        for i in idx:
+            if spans[i]:
+                sims = span_vectors(i) @ vector
+                j = int(np.argmax(sims))
+                start, end, quote = spans[i][j]
+                best.append((i, start, end, quote, round(float(sims[j]), 4)))
+        best.sort(key=lambda q: -q[4])
+        if best[0][4] < self.min_support:
+            return f"meaning far from {where} (similarity {best[0][4]:.2f})"
+        if negated(claim) != negated(best[0][3]):
+            return f"negation flipped against {where}"
+        missing, share = self.cover.uncovered(claim, source)
+        if share < MIN_COVERAGE:
+            return f"{where} does not cover: {', '.join(missing[:5])}"
+        check.quotes = best
+        return ""
 
-MIN_SHARED_WORDS = 0.6
 
-
-def _shared_words(claim: str, quote: str) -> float:
-    words = set(content_terms(claim))
-    return len(words & set(content_terms(quote))) / len(words) if words else 0.0
+def _quotes(claim: str, spans: list[Span]) -> bool:
+    """Is ``claim`` (normalised) a verbatim part of one of the spans?"""
+    text = normalise(claim).strip()
+    return len(text) > 12 and any(text in normalise(t) for _, _, t in spans)
 
 
 def _sentences(text: str) -> list[str]:
@@ -162,12 +189,13 @@ def to_answer(question: str, verification: Verification, docs: list[Document]) -
     numbers: dict[tuple[int, int, int], int] = {}
     citations, parts = [], []
     for check in verification.kept:
-        key = (check.passage, check.start, check.end)
-        if key not in numbers:
-            numbers[key] = len(numbers) + 1
-            citations.append(
-                Citation.from_chunk(numbers[key], docs[check.passage], check.start, check.end, check.quote, check.score)
-            )
+        marks = []
+        for passage, start, end, quote, score in check.quotes:
+            key = (passage, start, end)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation.from_chunk(numbers[key], docs[passage], start, end, quote, score))
+            marks.append(numbers[key])
         claim = check.text if check.text.endswith((".", "!", "?")) else check.text + "."
-        parts.append(f"{claim[:-1].rstrip()} [{numbers[key]}]{claim[-1]}")
+        parts.append(f"{claim[:-1].rstrip()} {''.join(f'[{m}]' for m in dict.fromkeys(marks))}{claim[-1]}")
     return Answer(question=question, text=" ".join(parts), abstained=False, citations=citations, mode="llm")

@@ -1,14 +1,19 @@
 """The Gradio chat page: a streamed chat, a sources panel with each quote highlighted in its
-paragraph, and a named ``/ask`` API endpoint.
+paragraph, retry / undo of the last turn (Gradio's own icons on the last message, and buttons),
+copy of an answer, export of the conversation with its citations as JSON, and a named ``/ask``
+API endpoint. (The OpenAI-compatible ``/v1`` API is in ``openai_api``.)
 
 Gradio is imported inside ``build_app``, so importing this module stays instant.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +62,45 @@ def _stream_chunks(text: str) -> Iterator[str]:
         yield " ".join(words[:i])
 
 
+# --------------------------------------------------------------------------- turns
+
+
+def drop_last_turn(
+    chat: list[dict], pairs: list[list[str]], turns: list[dict]
+) -> tuple[list[dict], list[list[str]], list[dict], str]:
+    """(chat, pairs, turns, question) without the last turn: its two chat messages, its history
+    pair when it was answered, and its record; ``question`` is "" when there was none."""
+    chat, pairs, turns = list(chat or []), list(pairs or []), list(turns or [])
+    if not turns:
+        return chat, pairs, turns, ""
+    last = turns.pop()
+    if "answer" in last and pairs:
+        pairs.pop()
+    return chat[:-2], pairs, turns, last["question"]
+
+
+def export_data(turns: list[dict]) -> dict:
+    """The conversation as JSON: each question with its answer text and citations (or its error)."""
+    out = []
+    for t in turns:
+        a = t.get("answer")
+        if a is None:
+            out.append({"question": t["question"], "error": t.get("error", "")})
+            continue
+        cites = [{k: c.get(k) for k in ("n", "source", "title", "heading", "page", "quote", "start", "end")}
+                 for c in a.get("citations", [])]
+        out.append({"question": t["question"], "answer": a["text"], "abstained": a["abstained"], "citations": cites})
+    return {"exported": datetime.now(timezone.utc).isoformat(timespec="seconds"), "turns": out}
+
+
+def write_export(turns: list[dict]) -> str:
+    """Write ``export_data`` to a fresh temp file (Gradio serves it from its cache) and return its path."""
+    folder = Path(tempfile.mkdtemp(prefix="assistant-export-"))
+    path = folder / f"conversation-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(export_data(turns), ensure_ascii=False, indent=2), encoding="utf-8")
+    return str(path)
+
+
 # --------------------------------------------------------------------------- the app
 
 
@@ -67,12 +111,16 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
     corpus_dir = Path(bot.settings.corpus_dir)
     max_turns = bot.settings.max_history_turns
 
-    def respond(message: str, chat: list[dict], pairs: list[list[str]]):
-        """Stream one answer into the chat; update the sources panel and the session history."""
+    def respond(message: str, chat: list[dict], pairs: list[list[str]], turns: list[dict]):
+        """Stream one answer into the chat; update the sources panel and the session history.
+
+        ``turns`` keeps one record per question (its answer, or the error shown), two chat
+        messages each, so that undo, retry and export work on whole turns."""
         message = message or ""
         chat = list(chat or []) + [{"role": "user", "content": escape(message)}]
         pairs = list(pairs or [])
-        yield chat + [{"role": "assistant", "content": "…"}], gr.update(), pairs, ""
+        turns = list(turns or [])
+        yield chat + [{"role": "assistant", "content": "…"}], gr.update(), pairs, "", turns
         llm_mode = bot.llm_mode
         # The page keeps the whole conversation; follow-ups need only its latest turns.
         recent = [(q, a) for q, a in pairs][-max_turns:] if max_turns else []
@@ -82,31 +130,53 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
                 for piece in bot.stream(message, history=recent):
                     if isinstance(piece, str):
                         draft += piece
-                        yield chat + [{"role": "assistant", "content": escape(draft)}], gr.update(), pairs, ""
+                        yield chat + [{"role": "assistant", "content": escape(draft)}], gr.update(), pairs, "", turns
                     else:
                         answer = piece
             else:
                 answer = bot.ask(message, history=recent)
         except AssistantError as exc:
-            yield chat + [{"role": "assistant", "content": format_error(str(exc))}], gr.update(), pairs, ""
+            turns.append({"question": message, "error": str(exc)})
+            yield chat + [{"role": "assistant", "content": format_error(str(exc))}], gr.update(), pairs, "", turns
             return
         except Exception as exc:  # noqa: BLE001 - never a traceback in the page
             log.exception("ask() failed")
             msg = f"Something went wrong answering that ({type(exc).__name__}); the details are in the server log."
-            yield chat + [{"role": "assistant", "content": format_error(msg)}], gr.update(), pairs, ""
+            turns.append({"question": message, "error": msg})
+            yield chat + [{"role": "assistant", "content": format_error(msg)}], gr.update(), pairs, "", turns
             return
         sources = render_sources(corpus_dir, answer)
         if not answer.abstained and not llm_mode:
             chunks = list(_stream_chunks(answer.text))
             delay = min(0.04, STREAM_SECONDS / max(len(chunks), 1))
             for part in chunks[:-1]:
-                yield chat + [{"role": "assistant", "content": escape(part)}], sources, pairs, ""
+                yield chat + [{"role": "assistant", "content": escape(part)}], sources, pairs, "", turns
                 time.sleep(delay)
         pairs.append([message, answer.text])
-        yield chat + [{"role": "assistant", "content": format_answer(answer)}], sources, pairs, ""
+        turns.append({"question": message, "answer": answer.to_dict()})
+        yield chat + [{"role": "assistant", "content": format_answer(answer)}], sources, pairs, "", turns
 
     def clear():
-        return [], render_sources(corpus_dir, None), [], ""
+        return [], render_sources(corpus_dir, None), [], "", []
+
+    def undo(chat: list[dict], pairs: list[list[str]], turns: list[dict]):
+        """Drop the last turn; its question goes back into the box to be edited."""
+        chat, pairs, turns, question = drop_last_turn(chat, pairs, turns)
+        return chat, render_sources(corpus_dir, None), pairs, question, turns
+
+    def retry(chat: list[dict], pairs: list[list[str]], turns: list[dict]):
+        """Ask the last question again, in place of its answer."""
+        chat, pairs, turns, question = drop_last_turn(chat, pairs, turns)
+        if not question:
+            yield chat, gr.update(), pairs, "", turns
+            return
+        yield from respond(question, chat, pairs, turns)
+
+    def export(turns: list[dict]) -> str | None:
+        if not turns:
+            gr.Info("Nothing to export yet: ask a question first.")
+            return None
+        return write_export(turns)
 
     def ask(question: str, history_json: str = "") -> dict:
         """Answer ``question`` from the corpus; ``history_json`` is an optional JSON list of
@@ -125,6 +195,7 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
         if notice:
             gr.HTML(f'<div class="notice"><strong>Note:</strong> {escape(notice)}</div>', elem_id="notice")
         pairs = gr.State([])
+        turns = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
@@ -147,15 +218,29 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
                         max_lines=4,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
-                clear_btn = gr.Button("Clear", elem_id="clear", size="sm")
+                with gr.Row():
+                    retry_btn = gr.Button("Retry", elem_id="retry", size="sm")
+                    undo_btn = gr.Button("Undo", elem_id="undo", size="sm")
+                    export_btn = gr.Button("Export JSON", elem_id="export", size="sm")
+                    clear_btn = gr.Button("Clear", elem_id="clear", size="sm")
+                export_file = gr.File(label="Conversation with citations (JSON)", visible=False, elem_id="export-file",
+                                      interactive=False)
                 gr.Examples(EXAMPLES, inputs=box, label="Example questions")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(corpus_dir, None), elem_id="sources")
 
-        outputs = [chatbot, sources, pairs, box]
+        outputs = [chatbot, sources, pairs, box, turns]
         for trigger in (box.submit, send.click):
-            trigger(respond, [box, chatbot, pairs], outputs, api_visibility="private", show_progress="hidden")
+            trigger(respond, [box, chatbot, pairs, turns], outputs, api_visibility="private", show_progress="hidden")
+        # Gradio's own retry/undo icons on the last message, and buttons that do the same
+        for trigger in (chatbot.retry, retry_btn.click):
+            trigger(retry, [chatbot, pairs, turns], outputs, api_visibility="private", show_progress="hidden")
+        for trigger in (chatbot.undo, undo_btn.click):
+            trigger(undo, [chatbot, pairs, turns], outputs, api_visibility="private", queue=False)
+        export_btn.click(export, turns, export_file, api_visibility="private").then(
+            lambda f: gr.update(visible=f is not None), export_file, export_file, api_visibility="private", queue=False
+        )
         clear_btn.click(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
         gr.api(ask, api_name="ask")

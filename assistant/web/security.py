@@ -16,7 +16,9 @@
 - **Uploads**, with a login or without: larger than ``MAX_UPLOAD_BYTES`` → ``413``; anything but
   the corpus's file types (md, txt, html, pdf, with content to match) → ``415``. Gradio accepts
   uploads at ``/gradio_api/upload`` even though this app has no upload component.
-- **Request bodies** elsewhere are capped at ``MAX_BODY_BYTES`` (questions and histories are small).
+- **Request bodies** elsewhere are capped at ``MAX_BODY_BYTES`` (questions and histories are small);
+  on the OpenAI-compatible ``/v1`` routes the refusal is in OpenAI's error shape. Those routes get
+  the same headers; their API key is checked by the routes themselves (``openai_api``).
 """
 
 from __future__ import annotations
@@ -180,8 +182,12 @@ def check_upload(content_type: str, body: bytes) -> str | None:
 # --------------------------------------------------------------------------- the middleware
 
 
-async def _send_json(send: Send, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": text}).encode()
+async def _send_json(
+    send: Send, status: int, text: str, headers: list[tuple[bytes, bytes]] | None = None, openai: bool = False
+) -> None:
+    # The /v1 API's clients (the openai SDKs) read only OpenAI's error shape.
+    shape = {"error": {"message": text, "type": "invalid_request_error", "param": None, "code": None}}
+    body = json.dumps(shape if openai else {"detail": text}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -302,7 +308,8 @@ class WebGuard:
         limit = self.max_body if limit is None else limit
         declared = _header(scope, b"content-length")
         if declared.isdigit() and int(declared) > limit:
-            await _send_json(send, 413, f"Request body too large (over {limit} bytes).")
+            openai = scope.get("path", "").startswith("/v1/")
+            await _send_json(send, 413, f"Request body too large (over {limit} bytes).", openai=openai)
             return
         seen = 0
 

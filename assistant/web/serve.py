@@ -2,7 +2,9 @@
 
 A non-loopback address needs a login (``--auth``) or an explicit ``--no-auth``; the port is
 checked before the model loads, so a mistake fails in a second, not after a minute. The app is
-served behind ``security.WebGuard`` (headers and CSP, login back-off, upload and body limits).
+served behind ``security.WebGuard`` (headers and CSP, login back-off, upload and body limits), with
+the OpenAI-compatible ``/v1`` API (``openai_api``) on the same port: open where the page is open
+without a login, else it needs ``--api-key`` (a key, when set, is always required).
 """
 
 from __future__ import annotations
@@ -53,6 +55,15 @@ def resolve_auth(host: str, auth: str | None, no_auth: bool) -> tuple[str, str] 
     return None
 
 
+def check_api_key(api_key: str | None) -> str | None:
+    """The API key, or None; refuses one that a client could not send in a header."""
+    if api_key is None or api_key == "":
+        return None
+    if len(api_key) < 8 or not api_key.isascii() or any(c.isspace() for c in api_key):
+        raise AssistantError("--api-key must be at least 8 printable ASCII characters without spaces.")
+    return api_key
+
+
 def check_port_free(host: str, port: int) -> None:
     """Raise ``AssistantError`` when ``host:port`` cannot be bound (in use, or not an address here)."""
     try:
@@ -78,15 +89,20 @@ def start(
     port: int = 7860,
     auth: str | None = None,
     no_auth: bool = False,
+    api_key: str | None = None,
 ) -> "gr.Blocks":
     """Ingest if needed, load the model once, build the app and serve it until interrupted."""
     if auth is None and settings.auth is not None:
         auth = settings.auth.get_secret_value()
+    if api_key is None and settings.api_key is not None:
+        api_key = settings.api_key.get_secret_value()
     credentials = resolve_auth(host, auth, no_auth)
+    api_key = check_api_key(api_key)
     check_port_free(host, port)  # fail before the model loads, not after
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
     from assistant.pipeline import Assistant
+    from assistant.web import openai_api
     from assistant.web.app import CSS, build_app
     from assistant.web.security import MAX_UPLOAD_BYTES, middleware
 
@@ -128,6 +144,9 @@ def start(
         )
     except OSError as exc:
         raise AssistantError(f"Cannot serve on {host}:{port} ({exc}); pick another port with --port.") from exc
+    # The OpenAI-compatible API on the same port: open where the page is open without a login
+    # (loopback, or --no-auth), else only with the API key.
+    openai_api.install(demo.app, bot, api_key, open_api=credentials is None)
     shown = f"[{host}]" if ":" in host else host
     print(f"Ready in {time.perf_counter() - began:.1f}s: http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
     try:
@@ -146,9 +165,14 @@ def start(
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--auth", default=None, metavar="USER:PASSWORD", help="Ask for this login (or set ASSISTANT_AUTH).")
 @click.option("--no-auth", is_flag=True, help="Serve off loopback without a login (think twice).")
+@click.option(
+    "--api-key", default=None, metavar="KEY", help="Key the /v1 OpenAI-compatible API asks for (or ASSISTANT_API_KEY)."
+)
 @corpus_option
 @index_option
 @exits_on_error
-def serve_command(host: str, port: int, auth: str | None, no_auth: bool, corpus: str | None, index: str | None) -> None:
-    """Start the web chat UI (Gradio) with its /ask API."""
-    start(settings_from(corpus, index), host=host, port=port, auth=auth, no_auth=no_auth)
+def serve_command(
+    host: str, port: int, auth: str | None, no_auth: bool, api_key: str | None, corpus: str | None, index: str | None
+) -> None:
+    """Start the web chat UI (Gradio) with its /ask API and the OpenAI-compatible /v1 API."""
+    start(settings_from(corpus, index), host=host, port=port, auth=auth, no_auth=no_auth, api_key=api_key)

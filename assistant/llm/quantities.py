@@ -1,0 +1,75 @@
+"""Numbers as quantities: value times scale, with the unit that qualifies them.
+
+"1.3 billion", "1,300 million" and "1.3bn" are one value; "¥10 trillion" and "10 trillion yen" one
+unit; "5%" and "5 percent" one percentage. The verifier compares these, not the digits, so that a
+model may rewrite an amount but not change it (nor swap its currency).
+"""
+
+from __future__ import annotations
+
+import re
+
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
+          "trillion": 1e12, "tn": 1e12}
+PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp", "₩": "won"}
+SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
+                "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "%": "%", "percent": "%",
+                "per cent": "%", "percentage points": "%"}
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "hundred": 100}
+
+_UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
+QUANTITY_RE = re.compile(
+    r"(?P<pre>us\$|[$€¥£₩])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?\b"  # "31st" is the number 31
+    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
+    r"(?:\s?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
+    re.I,
+)
+
+
+def quantities(text: str) -> list[tuple[float, str]]:
+    """(value, unit) of every number in ``text``; unit is "" when none is written next to it."""
+    text = re.sub(r"(?<=[\w%])[-–](?=[\w$¥€£])", " ", text)  # "10-trillion-yen" reads as "10 trillion yen"
+    found = []
+    for m in QUANTITY_RE.finditer(text):
+        raw = m.group("num").lower()
+        if raw in WORD_NUMBERS:
+            if not (m.group("scale") or m.group("post") or m.group("pre")):
+                continue  # "one of the firms": a word number alone is no fact
+            value = float(WORD_NUMBERS[raw])
+        else:
+            # "1,300" is thirteen hundred; "1,3" (a decimal comma) is not written in these sources.
+            value = float(raw.replace(",", "")) if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw) else _float(raw)
+            if value is None:
+                continue
+        scale = (m.group("scale") or "").lower()
+        value *= SCALES.get(scale, 1.0)
+        unit = PREFIX_UNITS.get((m.group("pre") or "").lower(), "") or SUFFIX_UNITS.get((m.group("post") or "").lower(), "")
+        found.append((round(value, 6), unit))
+    return found
+
+
+def _float(raw: str) -> float | None:
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def missing_quantities(claim: str, source: str) -> list[str]:
+    """The claim's quantities that the source does not state with the same value and a compatible unit."""
+    have = quantities(source)
+    missing = []
+    for value, unit in quantities(claim):
+        ok = any(
+            abs(v - value) <= 1e-9 * max(1.0, abs(value)) and (not unit or not u or u == unit) for v, u in have
+        )
+        if not ok:
+            missing.append(_show(value, unit))
+    return missing
+
+
+def _show(value: float, unit: str) -> str:
+    text = f"{value:,.6g}" if value < 1e6 else f"{value:.4g}"
+    return f"{text} {unit}".strip()
