@@ -31,7 +31,10 @@ CONFIDENT_SCORE = 0.85
 
 def decide(extractive: Answer, evidence: Evidence, checked: Verification, docs: list[Document], standalone: str, t0: float) -> Answer:
     """The answer LLM mode returns, with ``fallback`` saying why when it is the extractive one."""
-    if checked.kept:
+    # A sentence the verifier only found support for elsewhere (the model cited the wrong passage)
+    # shows the model was not reading the evidence: alone, it may be a true sentence that answers
+    # something else, so it never makes an answer by itself.
+    if any(c.status == "kept" for c in checked.checks):
         answer = to_answer(extractive.question, checked, docs)
     elif checked.says_not_in_sources and not checked.checks:
         if confident(extractive):
@@ -42,6 +45,8 @@ def decide(extractive: Answer, evidence: Evidence, checked: Verification, docs: 
     else:
         reason = ("no sentence of the model's answer was supported by the passage it cites" if checked.checks
                   else "the model gave no answer")
+        if checked.kept and checked.checks:
+            reason = "the model's supported sentences cite other passages than the ones that support them"
         answer = fell_back(extractive, reason, t0)
     if answer.fallback:
         log.info("LLM mode fell back: %s", answer.fallback)
