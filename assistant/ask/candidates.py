@@ -240,6 +240,7 @@ class CandidateBuilder:
         """
         meta = cand.doc.metadata
         context = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document)).lower()
+        ctx_stems: set[str] | None = None  # stemming a whole document is costly: once, and only when needed
         for name in question.names:
             low = name.lower()
             if " " not in low and is_demonym(name):
@@ -247,7 +248,8 @@ class CandidateBuilder:
             if low in context:
                 continue
             stems = [stem(w) for w in words(name)]
-            ctx_stems = set(content_terms(context))
+            if ctx_stems is None:
+                ctx_stems = set(content_terms(context))
             if stems and all(s in ctx_stems for s in stems):
                 continue
             return False
