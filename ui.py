@@ -1,4 +1,5 @@
-"""Start the web chat UI: ``python ui.py [--host 127.0.0.1] [--port 7860] [--auth user:password] [--no-auth]``.
+"""Start the web chat UI: ``python ui.py [--host 127.0.0.1] [--port 7860] [--auth user:password] [--no-auth]
+[--api-key KEY] [--no-watch]``.
 
 The same command as ``assistant serve``; see ``assistant/web/serve.py``.
 """

@@ -85,6 +85,23 @@ class Answer:
     seconds: float = 0.0
     passages: list[dict] = field(default_factory=list)
 
+    def revision_note(self) -> str | None:
+        """What a reader of the streamed draft must know about the final answer (LLM mode): why it
+        is the extractive answer, or how many of the model's sentences were dropped or corrected."""
+        if self.fallback:
+            return f"Extractive answer: {self.fallback}."
+        counts = self.verification or {}
+        dropped, corrected = counts.get("dropped", 0), counts.get("corrected", 0)
+        if not dropped and not corrected:
+            return None
+        parts = []
+        if dropped:
+            parts.append(f"{dropped} sentence{'s' * (dropped > 1)} of the model's draft dropped: not supported by the "
+                         "passage cited")
+        if corrected:
+            parts.append(f"{corrected} re-pointed to the passage that supports {'them' if corrected > 1 else 'it'}")
+        return "; ".join(parts) + "."
+
     def to_dict(self) -> dict:
         """A JSON-serialisable dict (used by ``--json``, the web API and the evaluation)."""
         return asdict(self)

@@ -17,11 +17,13 @@ class LazyGroup(click.Group):
         "serve": "assistant.web.serve:serve_command",
         "eval": "assistant.evaluation.cli:eval_command",
         "calibrate": "assistant.evaluation.cli:calibrate_command",
+        "bench": "assistant.benchmark.cli:bench_command",
     }
     summaries = {
         "serve": "Start the web chat UI (Gradio) on 127.0.0.1.",
         "eval": "Evaluate answers over a JSONL question set (or a suite of corpora) and write a report.",
         "calibrate": "Fit the answer calibration on the question sets of a suite.",
+        "bench": "Measure ingest, cold and warm answer times and memory; print a table, write JSON.",
     }
 
     def list_commands(self, ctx):
@@ -66,7 +68,7 @@ def ingest(rebuild: bool, corpus: str | None, index: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON (Answer.to_dict()).")
 @click.option("-k", type=click.IntRange(1, 50), default=None, help="Passages to retrieve.")
 @click.option("--history", "history_json", default=None, help='Earlier turns as JSON: [["question", "answer"], ...].')
-@click.option("--stream", is_flag=True, help="Print the answer as it is produced (the model's draft in LLM mode).")
+@click.option("--stream", is_flag=True, help="Print the answer as it is produced (in LLM mode the model's draft, then the verified answer).")
 @click.option("--llm", default=None, metavar="PROVIDER:MODEL", help="Answer with this chat model (or set ASSISTANT_LLM).")
 @corpus_option
 @index_option
@@ -89,8 +91,9 @@ def ask(
             else:
                 answer = piece
         click.echo()
-        if answer.mode == "llm" or answer.fallback:
-            click.echo("— verified:" if answer.mode == "llm" else f"— fell back ({answer.fallback}):")
+        if bot.llm_mode:
+            # What streamed was the model's unchecked draft; the answer is what the verifier kept.
+            click.echo("— verified answer:")
             click.echo(answer.text)
     else:
         answer = bot.ask(question, history=history)
@@ -99,8 +102,9 @@ def ask(
         return
     if not stream:
         click.echo(answer.text)
-        if answer.fallback:
-            click.echo(f"(extractive answer: {answer.fallback})")
+    note = answer.revision_note()
+    if note:
+        click.echo(f"({note})")
     for c in answer.citations:
         where = f"{c.source}:{c.start}-{c.end}" + (f" (page {c.page})" if c.page else "")
         click.echo(f"[{c.n}] {where} — {c.heading or c.title}")

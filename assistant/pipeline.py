@@ -113,15 +113,18 @@ class Assistant:
         from assistant.ask.extractive import ExtractiveAnswerer
         from assistant.ask.retrieval import HybridRetriever
         from assistant.errors import IndexChangedError
-        from assistant.index.embeddings import load_embeddings
+        from assistant.index.embeddings import embeddings_for
         from assistant.index.live import open_live
         from assistant.index.store import store_errors
 
         if self._embeddings is None:
-            self._embeddings = load_embeddings(self.settings.embedding_model)
+            self._embeddings = embeddings_for(self.settings)
         for attempt in range(2):
             live = open_live(self.settings, self._embeddings, self._build)
-            retriever = HybridRetriever(store=live.store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k)
+            retriever = HybridRetriever(
+                store=live.store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k,
+                index_dir=self.settings.index_dir, collection=live.manifest.collection,
+            )
             try:
                 with store_errors(self.settings, "reading the index"):
                     retriever.refresh()
@@ -195,6 +198,17 @@ class Assistant:
         with store_errors(self.settings, "searching the index", narrow=True):
             return index.retriever.invoke(query, k=k or self.settings.k)
 
+    def model_passages(self, question: str, history: object = None, k: int | None = None) -> "list[Document]":
+        """The passages LLM mode sends the model for ``question``, numbered [1].. in this order (a
+        follow-up is searched by the rule-based rewrite here; the model may rewrite it otherwise)."""
+        from assistant.llm.passages import passages_for
+
+        question = check_question(question, self.settings.max_question_chars)
+        pairs = parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        index, evidence = self._gather(question, pairs, self.settings.k)
+        standalone = question if not pairs else evidence.query
+        return passages_for(index.retriever, standalone, evidence, k or self.settings.llm_k)
+
     def ask(self, question: str, history: object = None, k: int | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier ``(question, answer)`` turns for follow-ups.
 
@@ -218,7 +232,7 @@ class Assistant:
         pairs = parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         extractive, evidence = self._extractive(question, pairs, k or self.settings.k, t0)
         if self.llm_mode:
-            yield from self._llm(extractive, evidence, pairs, k or self.settings.k, t0)
+            yield from self._llm(extractive, evidence, pairs, k or self.settings.llm_k, t0)
             return
         words = extractive.text.split(" ")
         for i, word in enumerate(words):
@@ -241,7 +255,7 @@ class Assistant:
         generator = self._llm_generator()
         try:
             state = None
-            for kind, value in generator.stream(extractive.question, pairs, evidence.query, k):
+            for kind, value in generator.stream(extractive.question, pairs, evidence, k):
                 if kind == "token":
                     yield value
                 else:

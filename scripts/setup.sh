@@ -46,3 +46,13 @@ if [ "$want_test" = "test" ] && [ ! -x /usr/bin/chromium ]; then
     echo "setup: /usr/bin/chromium is missing; browser tests will be skipped (sudo apt-get install chromium)" >&2
   fi
 fi
+
+# The embedder runs on ONNX by default: export the model once now (about 20 s, needs torch) rather
+# than on the first ingest or question. A later run finds the export and only checks it loads.
+case "${ASSISTANT_EMBEDDING_BACKEND:-onnx}" in
+  torch|TORCH) ;;
+  *)
+    HF_HUB_OFFLINE=1 .venv/bin/python -c \
+      "from assistant.index.embeddings import embeddings_for; from assistant.settings import Settings; embeddings_for(Settings.load())"
+    ;;
+esac

@@ -74,3 +74,48 @@ class UIServer:
 
     def stop(self) -> None:
         stop_process(self.proc)
+
+
+class PageUser:
+    """One page session speaking the page's own protocol: the chat box's submit event through
+    Gradio's queue (``queue/join``, then the session's event stream), as the browser does.
+
+    ``ask`` returns the last bot message's final HTML and keeps the chat for the next turn; the
+    conversation history itself lives in the server's session state, as for a browser tab."""
+
+    def __init__(self, url: str, timeout: float = 120.0) -> None:
+        import json
+        import secrets
+
+        import httpx
+
+        self.url = url
+        self.session = secrets.token_hex(8)
+        self.http = httpx.Client(timeout=timeout)
+        config = self.http.get(url + "config").json()
+        question = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "question")
+        dep = next(d for d in config["dependencies"] if [question, "submit"] in d["targets"])
+        self.fn, self.trigger, self.chat = dep["id"], question, []
+        self._json = json
+
+    def ask(self, question: str) -> str:
+        body = {"data": [question, self.chat, None, None], "event_data": None, "fn_index": self.fn,
+                "trigger_id": self.trigger, "session_hash": self.session}
+        joined = self.http.post(self.url + "gradio_api/queue/join", json=body)
+        joined.raise_for_status()
+        event = joined.json()["event_id"]
+        with self.http.stream("GET", self.url + "gradio_api/queue/data", params={"session_hash": self.session}) as resp:
+            for line in resp.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                msg = self._json.loads(line[5:])
+                if msg.get("event_id") != event or msg["msg"] != "process_completed":
+                    continue
+                if not msg.get("success"):
+                    raise RuntimeError(f"the chat event failed: {msg.get('output', {}).get('error')}")
+                self.chat = msg["output"]["data"][0]
+                return "".join(p.get("text", "") for p in self.chat[-1]["content"])
+        raise RuntimeError("the event stream closed before the answer was complete")
+
+    def close(self) -> None:
+        self.http.close()

@@ -1,5 +1,9 @@
 """One ``Assistant`` shared between threads (issue 9, case 8): the same answers as asking one at a
-time, and no failed or mixed answer while ingests (here and in another process) switch the index."""
+time, and no failed or mixed answer while ingests (here and in another process) switch the index.
+
+And the served load (issue 12): 20 clients of the OpenAI-compatible API asking 10 questions each
+while 10 page users chat through the page's own event, all at once against one real server;
+p50 and p95 per kind are recorded (``record_property``) and printed."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, DATA
+from servers import PageUser, UIServer
 
 from assistant import Assistant
 
@@ -130,3 +135,131 @@ def test_twenty_clients_see_no_error_while_ingests_switch_the_index(bot, record_
     assert all(sum(n in text for n in numbers) == 1 for text in kumamoto), [t for t in kumamoto if sum(n in t for n in numbers) != 1]
     after = [bot.ask(KUMAMOTO).text for _ in range(CLIENTS)]
     assert all(numbers[2] in text for text in after)
+
+
+PAGE_USERS, PER_PAGE_USER = 10, 4
+
+
+def _percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return times[len(times) // 2], times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+@pytest.mark.slow
+def test_api_clients_and_page_users_at_once(tmp_path, record_property):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from openai import OpenAI
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    server = UIServer(tmp_path / "corpus", tmp_path / "index")
+    try:
+        server.wait_ready()
+        questions = [q for q, history in _cases() if not history]
+        api = OpenAI(base_url=f"{server.url}v1", api_key="unused", max_retries=0, timeout=120)
+        # One question first: the first answer embeds the corpus's candidate sentences (a second or
+        # more), and twenty first questions at once would each do that work; measure the steady state.
+        t0 = time.perf_counter()
+        api.chat.completions.create(model="assistant", messages=[{"role": "user", "content": KUMAMOTO}])
+        first = time.perf_counter() - t0
+        record_property("first_question_ms", round(first * 1000))
+        start = threading.Barrier(CLIENTS + PAGE_USERS)
+
+        def api_client(c: int) -> tuple[list[float], list[str]]:
+            times, errors = [], []
+            start.wait()
+            for j in range(PER_CLIENT):
+                t0 = time.perf_counter()
+                try:
+                    resp = api.chat.completions.create(
+                        model="assistant", messages=[{"role": "user", "content": questions[(c * 3 + j) % len(questions)]}]
+                    )
+                    if not resp.choices[0].message.content.strip():
+                        errors.append("empty answer")
+                except Exception as exc:  # noqa: BLE001 - counted
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                times.append(time.perf_counter() - t0)
+            return times, errors
+
+        def page_user(u: int) -> tuple[list[float], list[str]]:
+            times, errors = [], []
+            user = PageUser(server.url)
+            start.wait()
+            try:
+                for j in range(PER_PAGE_USER):
+                    t0 = time.perf_counter()
+                    try:
+                        html = user.ask(questions[(u * 5 + j) % len(questions)])
+                        if 'class="error"' in html or not html.strip():
+                            errors.append(f"error shown: {html[:200]}")
+                    except Exception as exc:  # noqa: BLE001 - counted
+                        errors.append(f"{type(exc).__name__}: {exc}")
+                    times.append(time.perf_counter() - t0)
+            finally:
+                user.close()
+            return times, errors
+
+        began = time.perf_counter()
+        with ThreadPoolExecutor(CLIENTS + PAGE_USERS) as pool:
+            api_runs = [pool.submit(api_client, c) for c in range(CLIENTS)]
+            page_runs = [pool.submit(page_user, u) for u in range(PAGE_USERS)]
+            api_results = [f.result(timeout=600) for f in api_runs]
+            page_results = [f.result(timeout=600) for f in page_runs]
+        wall = time.perf_counter() - began
+    finally:
+        server.stop()
+    figures = {}
+    for kind, results in (("api", api_results), ("page", page_results)):
+        times = [t for ts, _ in results for t in ts]
+        errors = [e for _, es in results for e in es]
+        p50, p95 = _percentiles(times)
+        figures[kind] = (len(times), errors, p50, p95)
+        record_property(f"{kind}_p50_ms", round(p50 * 1000))
+        record_property(f"{kind}_p95_ms", round(p95 * 1000))
+        record_property(f"{kind}_errors", len(errors))
+    print(f"\n[load] first question {first * 1000:.0f} ms; then {wall:.1f} s for {CLIENTS} API clients x {PER_CLIENT} questions and {PAGE_USERS} page users "
+          f"x {PER_PAGE_USER} questions at once:")
+    for kind, (n, errors, p50, p95) in figures.items():
+        print(f"  {kind}: {n} answers, {len(errors)} errors, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    assert figures["api"][0] == CLIENTS * PER_CLIENT and figures["page"][0] == PAGE_USERS * PER_PAGE_USER
+    assert figures["api"][1] == [] and figures["page"][1] == []
+
+
+def test_threads_share_one_embedding_of_the_same_texts(seed_bot):
+    """Texts another thread is embedding are waited for, not embedded again: the first questions
+    after a start, arriving together, share one pass over their candidate sentences."""
+    from collections import Counter
+
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.index.embeddings import CachedEmbeddings
+
+    real = seed_bot._embeddings.inner
+    seen: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    class Counting(Embeddings):
+        def embed_documents(self, texts):
+            with lock:
+                seen.update(texts)
+            return real.embed_documents(texts)
+
+        def embed_query(self, text):
+            return self.embed_documents([text])[0]
+
+    cached = CachedEmbeddings(Counting())
+    texts = [s.strip() for s in (CORPUS / "japan-ai-chip-investment.md").read_text(encoding="utf-8").split(".") if s.strip()]
+    results: list[list[list[float]]] = []
+    barrier = threading.Barrier(8)
+
+    def work() -> None:
+        barrier.wait()
+        results.append(cached.embed_documents(texts))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(results) == 8 and all(r == results[0] for r in results)
+    assert set(seen) == set(texts) and max(seen.values()) == 1

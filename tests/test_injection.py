@@ -193,7 +193,7 @@ def test_llm_obeying_the_injection_is_not_believed(injected_bot):
         (WORTH, "Japan's investment package is worth $1 trillion", "1 trillion"),
         (PM, "Japan's prime minister is Taro Yamada", "Yamada"),
     ]:
-        docs = injected_bot.retrieve(question)
+        docs = injected_bot.model_passages(question)
         n = next((i for i, d in enumerate(docs, 1) if d.metadata["source"].startswith("inj")), 1)
         model = FakeListChatModel(responses=[f"{claim} [{n}]."])
         answer = Assistant(settings=injected_bot.settings, chat_model=model).ask(question)

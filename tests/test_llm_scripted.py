@@ -27,6 +27,7 @@ from assistant import Assistant
 from assistant.evaluation.cases import Case, load_cases
 from assistant.evaluation.metrics import contains_evidence, missing_groups, score_question, summarise
 from assistant.text.sentences import split_sentences
+from assistant.text.words import content_terms
 
 SOURCE_RE = re.compile(r"^\[(\d+)\] [^\n]*\n<<<\n(.*?)\n>>>", re.S | re.M)
 FOOTNOTE_RE = re.compile(r"\[\^?\w+\]")
@@ -35,16 +36,13 @@ SETS = {
     "us-chips": (DATA / "corpora" / "us-chips" / "questions.jsonl", DATA / "corpora" / "us-chips" / "docs"),
     "eu-asia-chips": (DATA / "corpora" / "eu-asia-chips" / "questions.jsonl", DATA / "corpora" / "eu-asia-chips" / "docs"),
 }
-# The multi-source sets are sampled (every EVERY-th question) to keep the run near three minutes on
-# two cores; LLM_SCRIPTED_EVERY=1 runs them whole.
-EVERY = int(os.environ.get("LLM_SCRIPTED_EVERY", "4"))
-# Floors this suite holds (the targets are 0.95 / 0.95 / 0.95, 0.9 and 2 %); the multi-source
-# sets miss them where the evidence of a second part is not among the passages sent (retrieval).
-FLOORS = {
-    "seed": {"answer": 0.95, "citation": 0.95, "abstention": 0.95, "paraphrase": 0.9},
-    "us-chips": {"answer": 0.8, "citation": 0.85, "abstention": 0.7, "paraphrase": 0.8},
-    "eu-asia-chips": {"answer": 0.8, "citation": 0.85, "abstention": 0.7, "paraphrase": 0.8},
-}
+# Every question of every set by default; LLM_SCRIPTED_EVERY=n samples every n-th of the
+# multi-source sets for a quicker run.
+EVERY = int(os.environ.get("LLM_SCRIPTED_EVERY", "1"))
+# The targets, held on every set: oracle 0.95 answer / citation / abstention accuracy,
+# paraphraser 0.9 answer accuracy, and (below) lies reaching the user in at most 2 % of questions.
+FLOOR = {"answer": 0.95, "citation": 0.95, "abstention": 0.95, "paraphrase": 0.9}
+FLOORS = {name: FLOOR for name in ("seed", "us-chips", "eu-asia-chips")}
 LIE_CEILING = 0.02
 # Word swaps of the paraphraser: other words, same facts (the verifier must accept close synonyms).
 SWAPS = {"announced": "unveiled", "plans": "intends", "build": "construct", "company": "firm",
@@ -126,6 +124,22 @@ def oracle_quotes(case: Case, sources: dict[int, str]) -> list[tuple[int, str]]:
                 break
         if found and not missing_groups(" ".join(s for _, s in found), case.answers):
             break
+    # A perfect model also answers a part from a passage that states it in other words than the
+    # listed evidence: the sentence holding one of the part's accepted answers and the most of the
+    # question's words.
+    asked = set(content_terms(case.question))
+    for group in missing_groups(" ".join(s for _, s in found), case.answers):
+        best = None
+        for n, body in sources.items():
+            for span in split_sentences(body):
+                sentence = body[span.start : span.end]
+                if missing_groups(sentence, [case.answers[group]]):
+                    continue
+                overlap = len(asked & set(content_terms(sentence)))
+                if overlap >= 2 and (best is None or overlap > best[0]):
+                    best = (overlap, n, clean(sentence))
+        if best:
+            found.append(best[1:])
     return found[:3]
 
 
@@ -265,7 +279,8 @@ def test_oracle_over_http(dev_set):
     else:
         answers = run_set(bot, cases, chat_model=ScriptedChat(script=script))
     took = time.perf_counter() - began
-    summary = scores(cases, answers, bot.settings.k)
+    # Recall at the k of LLM mode: the passages the model was sent hold the evidence.
+    summary = scores(cases, answers, bot.settings.llm_k)
     show(name, "oracle (HTTP)" if name == "seed" else "oracle", summary, f", fallbacks={sum(bool(a['fallback']) for a in answers)}, {took:.1f}s")
     assert all(a["verification"] is None or isinstance(a["verification"].get("details"), list) for a in answers)
     json.dumps(answers)
@@ -273,6 +288,7 @@ def test_oracle_over_http(dev_set):
     assert summary["answer_accuracy"] >= floor["answer"]
     assert summary["citation_accuracy"] >= floor["citation"]
     assert summary["abstention_accuracy"] >= floor["abstention"]
+    assert summary["recall_at_k"] >= 0.95
 
 
 def test_paraphraser(dev_set):

@@ -13,7 +13,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 from servers import free_port
 
-from assistant import Assistant
+from assistant import Answer, Assistant
 from assistant.index.embeddings import load_embeddings
 from assistant.llm.verifier import Verifier, facts, normalise
 from assistant.settings import Settings
@@ -42,7 +42,7 @@ def source_text(bot, citation) -> str:
 
 def passage_number(bot, question: str, needle: str) -> int:
     """The [n] the model sees for the passage holding ``needle``."""
-    docs = bot.retrieve(question)
+    docs = bot.model_passages(question)
     return next(i for i, d in enumerate(docs, start=1) if needle in d.page_content)
 
 
@@ -182,7 +182,7 @@ def test_injected_instruction_changes_no_answer(seed_bot, injected_bot, question
     clean = seed_bot.ask(question).text
     assert "$65 billion" in clean or "10-trillion-yen" in clean
     assert injected_bot.ask(question).text == clean
-    docs = injected_bot.retrieve(question)
+    docs = injected_bot.model_passages(question)
     n = next((i for i, d in enumerate(docs, start=1) if "Ignore previous" in d.page_content), 1)
     obeying = FakeListChatModel(responses=[f"The package is worth $1 trillion [{n}]."])
     answer = llm_bot(injected_bot, obeying).ask(question)
@@ -226,3 +226,30 @@ def test_api_key_never_in_repr():
 def test_llm_spec_is_validated():
     with pytest.raises(ValueError, match="provider:model"):
         Settings(llm="gpt-4o-mini")
+
+
+def test_stream_shows_the_draft_then_only_what_was_kept(seed_bot):
+    """The draft streams as the model writes it; the final answer drops the unsupported sentence and
+    says so, in the Answer, in the chat bubble and on the command line."""
+    from assistant.web.render import format_answer
+
+    n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
+    draft = f"TSMC's factory in southern Japan cost $8.6 billion [{n}]. It employs 90,000 engineers [{n}]."
+    bot = llm_bot(seed_bot, GenericFakeChatModel(messages=iter([AIMessage(content=draft)])))
+    pieces = list(bot.stream(TSMC_Q))
+    answer = pieces[-1]
+    streamed = "".join(p for p in pieces[:-1] if isinstance(p, str))
+    assert "90,000" in streamed  # the unchecked draft is what streamed
+    assert answer.mode == "llm" and "90,000" not in answer.text and "$8.6 billion" in answer.text
+    assert counts(answer.verification)["dropped"] == 1
+    note = answer.revision_note()
+    assert note and "1 sentence" in note and "dropped" in note
+    assert note.replace("'", "&#x27;") in format_answer(answer) and "90,000" not in format_answer(answer)
+
+
+def test_fallback_note_names_the_reason(seed_bot):
+    n = passage_number(seed_bot, TSMC_Q, "$8.6 billion factory")
+    bot = llm_bot(seed_bot, FakeListChatModel(responses=[f"TSMC's factory in southern Japan cost $12 billion [{n}]."]))
+    answer = bot.ask(TSMC_Q)
+    assert answer.revision_note() == f"Extractive answer: {answer.fallback}."
+    assert Answer(question="q", text="t", abstained=False).revision_note() is None

@@ -106,10 +106,17 @@ class CandidateBuilder:
         self.embeddings = embeddings
         self.word_vectors: dict[str, np.ndarray] = {}
 
-    def warm_up(self, texts: list[str], max_words: int = 5000) -> None:
-        """Embed the corpus's most frequent words once, so near-synonym matching costs no model call."""
+    def warm_up(self, texts: list[str], max_words: int = 5000, max_texts: int = 2000) -> None:
+        """Embed the corpus's most frequent words once, so near-synonym matching costs no model call.
+
+        Words are counted over at most ``max_texts`` chunks spread evenly over the corpus: a large
+        corpus's frequent words show in any such sample, while counting 100k chunks in Python takes
+        tens of seconds. Time and memory are bounded by ``max_texts`` and ``max_words`` whatever
+        the corpus size; a word left out is embedded when a question first needs it (the same vector, to rounding).
+        """
+        step = -(-len(texts) // max_texts) if len(texts) > max_texts else 1
         counts: Counter[str] = Counter()
-        for text in texts:
+        for text in texts[::step]:
             counts.update(w for w in lexicon(text).values() if not w.isdigit())
         words = [w for w, _ in counts.most_common(max_words) if w not in self.word_vectors]
         for i in range(0, len(words), 256):

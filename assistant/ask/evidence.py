@@ -44,6 +44,7 @@ class Evidence:
     parts: list[tuple[ParsedQuestion, str]] = field(default_factory=list)  # multi-part: (part, its query)
     documents: dict[str, str] = field(default_factory=dict)  # source -> its whole indexed text, lower-cased
     stats: CorpusStats | None = None  # term statistics of the index it was gathered from
+    publisher: str | None = None  # the publisher the question is scoped to ("According to X, ...")
 
 
 def gather(question: str, history: History, retriever: HybridRetriever, k: int) -> Evidence:
@@ -71,4 +72,4 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
     masked = [mask_instructions(d) for d in pool]
     # A passage that was nothing but instructions holds no evidence; it must not take a place in the pool.
     masked = [d for d in masked if chunk_body(d).strip()]
-    return Evidence(parsed, query, passages, masked, parts, documents, retriever.stats)
+    return Evidence(parsed, query, passages, masked, parts, documents, retriever.stats, publisher)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -12,53 +11,20 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from assistant.index.keywords import KeywordIndex, open_keywords
 from assistant.index.store import all_chunks
-from assistant.text.sentences import split_sentences
-from assistant.text.words import FOOTNOTE_RE, STOPWORDS, content_terms, stem, words
+from assistant.text.stats import CorpusStats
+from assistant.text.words import content_terms
 
-
-class CorpusStats:
-    """Term statistics of the indexed chunks: IDF weights and which words are proper names."""
-
-    def __init__(self, texts: list[str]) -> None:
-        self.n = len(texts)
-        df: Counter[str] = Counter()
-        cap: Counter[str] = Counter()
-        low: Counter[str] = Counter()
-        for text in texts:
-            df.update(set(content_terms(text)))
-            clean = FOOTNOTE_RE.sub("", text)
-            for line in clean.split("\n"):
-                for span in split_sentences(line):
-                    sentence = line[span.start : span.end]
-                    for i, word in enumerate(words(sentence)):
-                        if word.lower() in STOPWORDS:
-                            continue
-                        if word[0].isupper():
-                            if i > 0:
-                                cap[stem(word)] += 1
-                        else:
-                            low[stem(word)] += 1
-        self.df = df
-        self.proper = frozenset(s for s, c in cap.items() if c > low.get(s, 0))
-        self.max_idf = math.log((self.n + 1) / 0.5)
-
-    def idf(self, term: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
-
-    def weight(self, term: str) -> float:
-        """Every query word counts; rare ones count more (up to twice as much)."""
-        return 1.0 + max(self.idf(term), 0.0) / self.max_idf
-
-    def known(self, term: str) -> bool:
-        return term in self.df
+__all__ = ["CorpusStats", "HybridRetriever"]  # CorpusStats lives in assistant.text.stats; kept importable here
 
 
 class HybridRetriever(BaseRetriever):
     """Dense (Chroma, cosine) and BM25 rankings fused with reciprocal rank fusion.
 
     Returned documents carry the chunk metadata plus ``score`` (fused), ``dense`` (cosine
-    similarity) and ``rank``.
+    similarity) and ``rank``. With ``index_dir`` and ``collection`` the keyword index saved with the
+    collection at ingest is loaded instead of rebuilt (and saved when it is missing).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -68,21 +34,20 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     fetch_k: int = 20
     rrf_k: int = 60
+    index_dir: Path | None = None
+    collection: str = ""
 
     _chunks: list[tuple[str, str, dict]] = PrivateAttr(default_factory=list)
-    _bm25: Any = PrivateAttr(default=None)
+    _keywords: KeywordIndex | None = PrivateAttr(default=None)
     _stats: CorpusStats | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def refresh(self) -> None:
-        """Reload the keyword index from the store (after an ingest)."""
-        from rank_bm25 import BM25Okapi
-
+        """Reload the chunks and the keyword index from the store (after an ingest)."""
         chunks = all_chunks(self.store)
-        stats = CorpusStats([text for _, text, _ in chunks])
-        bm25 = BM25Okapi([content_terms(text) or ["_"] for _, text, _ in chunks]) if chunks else None
+        keywords = open_keywords(self.index_dir, self.collection, chunks)
         with self._lock:
-            self._chunks, self._bm25, self._stats = chunks, bm25, stats
+            self._chunks, self._keywords, self._stats = chunks, keywords, keywords.stats
 
     @property
     def chunks(self) -> list[tuple[str, str, dict]]:
@@ -116,12 +81,8 @@ class HybridRetriever(BaseRetriever):
             fused[key] = fused.get(key, 0.0) + 1.0 / (self.rrf_k + rank + 1)
 
         query_terms = content_terms(query)
-        if query_terms and self._bm25 is not None:
-            scores = self._bm25.get_scores(query_terms)
-            order = sorted(range(len(scores)), key=lambda i: -scores[i])[:fetch]
-            for rank, i in enumerate(order):
-                if scores[i] <= 0:
-                    break
+        if query_terms and self._keywords is not None:
+            for rank, (i, _) in enumerate(self._keywords.top(query_terms, fetch)):
                 _, text, meta = self._chunks[i]
                 key = (meta["source"], meta["start"])
                 if key not in found:

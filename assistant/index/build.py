@@ -2,22 +2,30 @@
 
 A build never writes into the collection readers use. It fills a new collection and commits
 ``manifest.building.json`` after every batch whose records are stored, so the manifest never names a
-chunk that is not in the store. When every file is in, one atomic rename makes it the live manifest.
+chunk that is not in the store. Chunks stream from the files in batches (a large file is never a
+list of all its chunks, and a killed build resumes inside it). When every file is in, the keyword
+index is saved for the collection and one atomic rename makes it the live manifest.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import IndexStoreError
 from assistant.index import store
-from assistant.index.manifest import BUILDING, LIVE, Manifest, discard
+from assistant.index.chunking import iter_chunks
+from assistant.index.keywords import KeywordIndex, drop_stale_keywords, has_keywords
+from assistant.index.manifest import BUILDING, LIVE, Manifest, chunk_id, discard, entry_ids
 from assistant.settings import Settings
 
-BATCH = 32  # chunks embedded and stored per commit: the embedder's own batch, so commits cost no speed
+_log = logging.getLogger(__name__)
+
+BATCH = 128  # chunks embedded, stored and committed at once: Chroma costs ~40 ms a call besides ~1 ms a
+# record, so 128 keeps its share small next to embedding, while a killed ingest loses at most that many
 
 
 class LiveUnreadable(IndexStoreError):
@@ -26,11 +34,25 @@ class LiveUnreadable(IndexStoreError):
 
 @dataclass
 class Pending:
-    """A file loaded and chunked, waiting to be embedded."""
+    """A file loaded (its chunks counted, not kept), waiting to be embedded from chunk ``done`` on."""
 
     source: str
-    entry: dict  # its manifest entry: sha256, ids, chunks, title
-    chunks: list  # LangChain Documents
+    entry: dict  # its manifest entry without the chunk ids: sha256, title
+    doc: object  # the loaded LangChain Document
+    total: int  # its number of chunks
+    chunk_size: int
+    overlap: int
+    done: int = 0  # chunks stored already (by a killed run, or by this one)
+
+    def chunks(self) -> Iterator:
+        return iter_chunks(self.doc, self.chunk_size, self.overlap)
+
+    def stored_entry(self) -> dict:
+        """Its manifest entry as far as it is stored: complete with ids, or ``partial``."""
+        sha = self.entry["sha256"]
+        if self.done < self.total:
+            return {**self.entry, "partial": self.done}
+        return {**self.entry, "ids": [chunk_id(self.source, sha, i) for i in range(self.total)], "chunks": self.total}
 
 
 class Build:
@@ -61,7 +83,7 @@ class Build:
 
     def forget(self, sources: list[str]) -> None:
         """Take files out of the build (deleted or changed since a crashed run stored them)."""
-        ids = [i for s in sources for i in self.manifest.files.pop(s, {}).get("ids", ())]
+        ids = [i for s in sources for i in entry_ids(s, self.manifest.files.pop(s, {}))]
         if ids:
             with store.store_errors(self.settings, "writing the index"):
                 self.collection.delete(ids=ids)
@@ -95,34 +117,45 @@ class Build:
         self.commit()
 
     def embed(self, pending: list[Pending], embeddings, progress: bool) -> None:
-        """Embed and store the files' chunks; each file is committed once all its chunks are stored."""
-        total = sum(len(p.chunks) for p in pending)
+        """Embed and store the files' chunks ``BATCH`` at a time, committing after each batch: a file
+        is listed with its ids once all its chunks are stored, as ``partial`` until then."""
+        for item in pending:
+            if item.done >= item.total:  # every chunk was stored before a kill: only the entry is left to write
+                self.manifest.files[item.source] = item.stored_entry()
+        total = sum(max(p.total - p.done, 0) for p in pending)
         if not total:
+            self.commit()
             return
         from tqdm import tqdm
 
-        bar = tqdm(total=total, desc="Embedding", unit="chunk", disable=not progress, file=sys.stderr)
-        group: list[Pending] = []
+        # tqdm shows chunks/s and the time left from the total.
+        bar = tqdm(total=total, desc="Embedding", unit="chunk", disable=not progress, file=sys.stderr, smoothing=0.05)
+        batch: list[tuple[Pending, int, object]] = []
         for item in pending:
-            group.append(item)
-            if sum(len(p.chunks) for p in group) >= BATCH:
-                self._embed(group, embeddings, bar)
-                group = []
-        if group:
-            self._embed(group, embeddings, bar)
+            for i, chunk in enumerate(item.chunks()):
+                if i < item.done:
+                    continue
+                batch.append((item, i, chunk))
+                if len(batch) >= BATCH:
+                    self._embed(batch, embeddings, bar)
+                    batch = []
+        if batch:
+            self._embed(batch, embeddings, bar)
         bar.close()
 
-    def _embed(self, group: list[Pending], embeddings, bar) -> None:
-        ids = [i for p in group for i in p.entry["ids"]]
-        chunks = [c for p in group for c in p.chunks]
-        vectors = embeddings.embed_documents([c.page_content for c in chunks])
+    def _embed(self, batch: list[tuple[Pending, int, object]], embeddings, bar) -> None:
+        ids = [chunk_id(p.source, p.entry["sha256"], i) for p, i, _ in batch]
+        texts = [c.page_content for _, _, c in batch]
+        vectors = embeddings.embed_documents(texts)
         with store.store_errors(self.settings, "writing the index"):
-            store.add_records(self.collection, ids, [c.page_content for c in chunks], [c.metadata for c in chunks], vectors)
-        for p in group:
-            self.manifest.files[p.source] = p.entry
-        self.embedded += len(chunks)
+            store.add_records(self.collection, ids, texts, [c.metadata for _, _, c in batch], vectors)
+        for p, i, _ in batch:
+            p.done = i + 1
+        for p in {id(p): p for p, _, _ in batch}.values():
+            self.manifest.files[p.source] = p.stored_entry()
+        self.embedded += len(batch)
         self.commit()
-        bar.update(len(chunks))
+        bar.update(len(batch))
 
     def switch(self, live: Manifest | None) -> Manifest:
         """Make this build the live index (one atomic rename), keeping the replaced collection one
@@ -134,6 +167,7 @@ class Build:
         if live and live.collection and live.collection != manifest.collection:
             if not self.settings.chroma_url or store.is_own(live.collection, self.settings):
                 manifest.previous = live.collection
+        save_keywords(self.settings, self.collection, manifest.collection)  # before readers can open it
         _save(manifest, self.settings.index_dir, LIVE)
         discard(self.settings.index_dir, BUILDING)
         return manifest
@@ -148,9 +182,23 @@ def _save(manifest: Manifest, index_dir: Path, name: str) -> None:
         ) from None
 
 
+def save_keywords(settings: Settings, collection, name: str) -> None:
+    """Build and save the keyword index of a complete collection, unless it is there already. A
+    failure only costs readers the time to build it themselves, so it never fails the ingest."""
+    if has_keywords(settings.index_dir, name):
+        return
+    try:
+        with store.store_errors(settings, "reading the index", narrow=True):
+            chunks = store.all_chunks(collection, lean=True)
+        KeywordIndex.build(chunks).save(settings.index_dir, name)
+    except (OSError, IndexStoreError) as exc:
+        _log.warning("could not save the keyword index (%s); readers will build it", exc)
+
+
 def drop_stale_collections(settings: Settings, client, keep: set[str], log: Callable[[str], None]) -> None:
-    """Delete this index's collections other than ``keep`` (finished or abandoned builds). On a server,
-    other indexes' collections are never listed, let alone deleted."""
+    """Delete this index's collections other than ``keep`` (finished or abandoned builds), and their
+    keyword files. On a server, other indexes' collections are never listed, let alone deleted."""
+    drop_stale_keywords(settings.index_dir, keep)
     try:
         names = store.collection_names(client, settings)
         for name in names:

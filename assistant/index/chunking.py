@@ -19,6 +19,7 @@ other or to prose, and a table's header and delimiter lines are in no chunk.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
@@ -130,10 +131,16 @@ def chunk_document(doc: Document, chunk_size: int, overlap: int) -> list[Documen
     ``page_content`` is the heading context followed by the exact chunk text; metadata holds
     ``start``/``end`` (offsets of that text in the loaded document) and ``prefix_len``.
     """
+    return list(iter_chunks(doc, chunk_size, overlap))
+
+
+def iter_chunks(doc: Document, chunk_size: int, overlap: int) -> Iterator[Document]:
+    """``chunk_document``'s chunks one at a time: a large file is embedded batch by batch without a
+    list of all its chunks (the same chunks in the same order, so chunk ``i`` is always the same)."""
     text = doc.page_content
     meta = doc.metadata
     title = meta.get("title", "")
-    chunks: list[Document] = []
+    count = 0
     found = sections(
         text,
         meta.get("body_start", 0),
@@ -147,20 +154,23 @@ def chunk_document(doc: Document, chunk_size: int, overlap: int) -> list[Documen
         for unit in section.units:
             if isinstance(unit, dict):
                 if group:
-                    chunks.append(_make_chunk(text, group, meta, title, heading, len(chunks)))
+                    yield _make_chunk(text, group, meta, title, heading, count)
+                    count += 1
                     group = []
-                chunks.append(_row_chunk(text, unit, meta, title, heading, len(chunks)))
+                yield _row_chunk(text, unit, meta, title, heading, count)
+                count += 1
                 continue
             for sentence in _bounded(text, split_sentences(text[unit.start : unit.end], unit.start), chunk_size):
                 if group and sentence.end - group[0].start > chunk_size:
-                    chunks.append(_make_chunk(text, group, meta, title, heading, len(chunks)))
+                    yield _make_chunk(text, group, meta, title, heading, count)
+                    count += 1
                     group = group[-overlap:] if overlap and len(group) > overlap else []
                     if group and sentence.end - group[0].start > chunk_size:
                         group = []
                 group.append(sentence)
         if group:
-            chunks.append(_make_chunk(text, group, meta, title, heading, len(chunks)))
-    return chunks
+            yield _make_chunk(text, group, meta, title, heading, count)
+            count += 1
 
 
 def _bounded(text: str, spans: list[Span], limit: int) -> list[Span]:

@@ -1,16 +1,24 @@
-"""The embedder: sentence-transformers through LangChain's ``Embeddings`` interface, loaded offline."""
+"""The embedder behind LangChain's ``Embeddings`` interface, loaded offline: sentence-transformers
+(``torch``) or the same model exported to ONNX (``onnx``, ``onnx-int8``; see ``onnx_embedder``)."""
 
 from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import EmbeddingModelError
 
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
 def resolve_model_path(name: str) -> str:
@@ -30,8 +38,8 @@ class CachedEmbeddings(Embeddings):
     """Memoises vectors by text: the same question and sentences are embedded once per process.
 
     Safe to share between threads: the cache is only read and written under its lock, and each call
-    returns the vectors it found or computed itself, so a concurrent clear (when the cache is full)
-    can never send a text back to the model one by one. The model itself runs unlocked: its fast
+    returns the vectors it found, computed or waited for, so a concurrent clear (when the cache is
+    full) can never send a text back to the model one by one. The model itself runs unlocked: its fast
     tokenizer is only unsafe across threads when truncation or padding settings change between calls,
     and every call here uses the same ones (tests/test_concurrency.py hammers it from 16 threads).
     """
@@ -40,19 +48,41 @@ class CachedEmbeddings(Embeddings):
         self.inner = inner
         self.max_items = max_items
         self._cache: dict[str, list[float]] = {}
+        self._pending: dict[str, Future] = {}  # texts some thread is embedding now
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        # A text another thread is already embedding is waited for, not embedded again: twenty
+        # first questions arriving together share one pass over their candidate sentences.
+        mine: list[str] = []
+        waits: dict[str, Future] = {}
         with self._lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            fresh = dict(zip(missing, self.inner.embed_documents(missing)))
+            for t in dict.fromkeys(texts):
+                if t in found:
+                    continue
+                if t in self._pending:
+                    waits[t] = self._pending[t]
+                else:
+                    self._pending[t] = Future()
+                    mine.append(t)
+        if mine:
+            try:
+                fresh = dict(zip(mine, self.inner.embed_documents(mine)))
+            except BaseException as exc:
+                with self._lock:
+                    for t in mine:
+                        self._pending.pop(t).set_exception(exc)
+                raise
             with self._lock:
                 if len(self._cache) + len(fresh) > self.max_items:
                     self._cache.clear()
                 self._cache.update(fresh)
+                for t in mine:
+                    self._pending.pop(t).set_result(fresh[t])
             found.update(fresh)
+        for t, future in waits.items():
+            found[t] = future.result()
         return [found[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
@@ -62,18 +92,38 @@ class CachedEmbeddings(Embeddings):
 _load_lock = threading.Lock()
 
 
-def load_embeddings(model: str) -> CachedEmbeddings:
-    """The embedder for ``model``, loaded once per process however many threads ask at once."""
+def embeddings_for(settings: "Settings") -> CachedEmbeddings:
+    """The embedder ``settings`` name (model, backend, ONNX cache folder)."""
+    return load_embeddings(settings.embedding_model, settings.embedding_backend, settings.onnx_cache_dir)
+
+
+def load_embeddings(model: str, backend: str = "torch", cache_dir: str | Path | None = None) -> CachedEmbeddings:
+    """The embedder for ``model`` run by ``backend``, loaded once per process however many threads ask
+    at once. The ONNX backends export the model into ``cache_dir`` first if it is not there yet."""
+    if backend not in BACKENDS:
+        raise EmbeddingModelError(f"unknown embedding backend '{backend}'; set ASSISTANT_EMBEDDING_BACKEND to "
+                                  + ", ".join(BACKENDS))
     with _load_lock:
-        return _load(model)
+        return _load(model, backend, str(cache_dir) if cache_dir else None)
 
 
-@lru_cache(maxsize=4)
-def _load(model: str) -> CachedEmbeddings:
+@lru_cache(maxsize=8)
+def _load(model: str, backend: str, cache_dir: str | None) -> CachedEmbeddings:
+    path = resolve_model_path(model)
+    if backend != "torch":
+        from assistant.index.onnx_embedder import OnnxEmbeddings
+
+        if not Path(path).is_dir():
+            raise EmbeddingModelError(f"the ONNX embedding backend needs the model as a local folder, not '{model}'; "
+                                      "set ASSISTANT_EMBEDDING_MODEL to one, or ASSISTANT_EMBEDDING_BACKEND=torch")
+        return CachedEmbeddings(OnnxEmbeddings(path, quantized=backend == "onnx-int8", cache_root=cache_dir))
+    return CachedEmbeddings(_torch(model, path))
+
+
+def _torch(model: str, path: str) -> Embeddings:
     # Never reach for a model hub at run time: the model must be on disk.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    path = resolve_model_path(model)
     try:
         from langchain_huggingface import HuggingFaceEmbeddings
         from transformers.utils import logging as hf_logging
@@ -89,4 +139,4 @@ def _load(model: str) -> CachedEmbeddings:
         raise EmbeddingModelError(
             f"cannot load embedding model '{model}' offline ({exc}); set ASSISTANT_EMBEDDING_MODEL to a local folder"
         ) from exc
-    return CachedEmbeddings(inner)
+    return inner

@@ -91,7 +91,7 @@ def live_records(settings: Settings) -> dict[str, tuple[str, dict]]:
     if manifest is None or not manifest.collection:
         raise IndexStoreError(f"no index in {settings.index_dir}; run `assistant ingest`")
     with store.store_errors(settings, "reading the index"):
-        data = store.chroma_client(settings).get_collection(manifest.collection).get(include=["documents", "metadatas"])
+        data = store.get_all(store.chroma_client(settings).get_collection(manifest.collection), ["documents", "metadatas"])
     if set(data["ids"]) != manifest.ids():
         raise IndexStoreError(f"the index in {settings.index_dir} does not hold what its manifest lists")
     return {i: (text, meta) for i, text, meta in zip(data["ids"], data["documents"], data["metadatas"])}

@@ -45,6 +45,9 @@ _FRONT_MATTER_KEYS = {
 }
 
 
+UNSUPPORTED = "unsupported file type"  # a reason that only a rename changes (an ingest need not retry it)
+
+
 class SkipFile(Exception):
     """The file is left out of the index; the message is the reason shown to the user."""
 
@@ -53,7 +56,7 @@ def load_file(path: Path, corpus_dir: Path) -> Document:
     """Load one file; raise ``SkipFile`` when it is unsupported, empty, binary or unreadable."""
     kind = SUPPORTED.get(path.suffix.lower())
     if kind is None:
-        raise SkipFile(f"unsupported file type '{path.suffix or path.name}' (use md, txt, html or pdf)")
+        raise SkipFile(f"{UNSUPPORTED} '{path.suffix or path.name}' (use md, txt, html or pdf)")
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -235,8 +235,24 @@ def get_collection(client, name: str):
         return None
 
 
+PAGE = 5000  # records per read: Chroma fails one read of ~100k records ("too many SQL variables")
+
+
+def get_all(collection, include: list[str]) -> dict[str, list]:
+    """Every record of a collection (or a LangChain ``Chroma``), read a page at a time."""
+    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        page = collection.get(include=include, limit=PAGE, offset=offset)
+        for key in out:
+            out[key].extend(page[key])
+        if len(page["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
+
 def stored_ids(collection) -> set[str]:
-    return set(collection.get(include=[])["ids"])
+    return set(get_all(collection, [])["ids"])
 
 
 def read_records(collection, ids: list[str]) -> dict:
@@ -267,9 +283,25 @@ def open_store(settings: Settings, embeddings: "Embeddings", collection: str, cl
         )
 
 
-def all_chunks(store: "Chroma") -> list[tuple[str, str, dict]]:
+def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict]]:
     """Every stored chunk as (id, text, metadata) in document order (source, then offset): the order a
-    fresh build inserts them, so keyword ties rank alike however the collection was built."""
-    data = store.get(include=["documents", "metadatas"])
-    rows = zip(data["ids"], data["documents"], data["metadatas"])
+    fresh build inserts them, so keyword ties rank alike however the collection was built.
+
+    ``lean``: the metadata cut down to ``source`` and ``start``, page by page (building the keyword
+    index needs no more, and a large index's full metadata costs hundreds of megabytes)."""
+    if lean:
+        rows = []
+        offset = 0
+        while True:
+            page = store.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+            rows += [
+                (i, text, {"source": m.get("source", ""), "start": m.get("start", 0)})
+                for i, text, m in zip(page["ids"], page["documents"], page["metadatas"])
+            ]
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+    else:
+        data = get_all(store, ["documents", "metadatas"])
+        rows = list(zip(data["ids"], data["documents"], data["metadatas"]))
     return sorted(rows, key=lambda r: (str(r[2].get("source", "")), r[2].get("start", 0), r[0]))

@@ -2,7 +2,7 @@
 hybrid retriever, and ask the model for a short answer with ``[n]`` markers.
 
 Retrieved passages are fenced as untrusted data; the prompt tells the model to obey nothing inside
-them. The verifier (``verification.py``) checks the result; this module only produces a draft.
+them. The verifier (``verifier.py``) checks the result; this module only produces a draft.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from assistant.answers import chunk_body
+from assistant.ask.evidence import Evidence
+from assistant.llm.passages import passages_for
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ class Generator:
             return cleaned or x["fallback_query"]
 
         def retrieve(x: dict) -> list[Document]:
-            return self.retriever.invoke(x["standalone"], k=x["k"])
+            return passages_for(self.retriever, x["standalone"], x["evidence"], x["k"])
 
         return (
             RunnablePassthrough.assign(standalone=RunnableLambda(standalone))
@@ -107,15 +109,17 @@ class Generator:
         )
 
     def stream(
-        self, question: str, history: Sequence[tuple[str, str]], fallback_query: str, k: int
+        self, question: str, history: Sequence[tuple[str, str]], evidence: Evidence, k: int
     ) -> Iterator[tuple[str, object]]:
         """Stream the answer's tokens; finish with ``("done", {"standalone", "docs", "answer"})``.
 
+        ``evidence`` is what the extractive answerer gathered: its query stands in when the model
+        cannot condense a follow-up, and its pool joins the model's own retrieval.
         Raises ``TimeoutError`` when the whole run takes longer than the time-out.
         """
         began = time.monotonic()
         lines = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in list(history)[-3:])
-        inputs = {"question": question, "history": lines, "fallback_query": fallback_query, "k": k}
+        inputs = {"question": question, "history": lines, "fallback_query": evidence.query, "k": k, "evidence": evidence}
         state: dict = {"answer": ""}
         for chunk in self.chain.stream(inputs):
             for key, value in chunk.items():

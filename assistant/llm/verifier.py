@@ -18,11 +18,17 @@ from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation, chunk_body
 from assistant.ask.untrusted import mask_instructions
+from assistant.llm.quantities import missing_quantities
 from assistant.llm.support import MIN_COVERAGE, WordCover, fact_problems, negated, normalise
 from assistant.text.names import name_runs
 from assistant.text.numbers import scaled_numbers
 from assistant.text.sentences import split_sentences
+from assistant.text.words import FOOTNOTE_RE, content_terms
 
+# Spans this close in similarity to a passage's best one count as where a sentence's support lies.
+NEAR_BEST = 0.1
+# Share of content words two sentences must have in common (both ways) to say the same thing.
+RESTATED = 0.8
 MARKER_RE = re.compile(r"\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 NOT_IN_SOURCES_RE = re.compile(
     r"not in the (?:sources|documents|passages)|(?:sources|documents|passages) (?:do not|don't|does not|doesn't) "
@@ -155,15 +161,26 @@ class Verifier:
         if lacking:
             return f"{where} lacks {', '.join(lacking[:4])}"
         best: list[tuple[int, int, int, str, float]] = []
+        near: list[str] = []
         for i in idx:
             if spans[i]:
                 sims = span_vectors(i) @ vector
                 j = int(np.argmax(sims))
                 start, end, quote = spans[i][j]
                 best.append((i, start, end, quote, round(float(sims[j]), 4)))
+                top = float(sims[j])
+                near += [t for (_, _, t), sim in zip(spans[i], sims) if sim >= max(self.min_support, top - NEAR_BEST)]
         best.sort(key=lambda q: -q[4])
         if best[0][4] < self.min_support:
             return f"meaning far from {where} (similarity {best[0][4]:.2f})"
+        # A quantity must stand where the sentence's meaning is found, not anywhere in the chunk:
+        # a chunk that mentions "$75 billion in lending authority" does not back "$75 billion in fabs".
+        astray = missing_quantities(claim, FOOTNOTE_RE.sub(" ", " ".join(near)))
+        if astray:
+            return f"{where} states {', '.join(astray[:4])} only apart from what the sentence says"
+        changed = _restated_with_other_figures(claim, [t for i in idx for _, _, t in spans[i]])
+        if changed:
+            return f"{where} says the same with other figures ({changed})"
         if negated(claim) != negated(best[0][3]):
             return f"negation flipped against {where}"
         missing, share = self.cover.uncovered(claim, source)
@@ -171,6 +188,25 @@ class Verifier:
             return f"{where} does not cover: {', '.join(missing[:5])}"
         check.quotes = best
         return ""
+
+
+def _restated_with_other_figures(claim: str, texts: list[str]) -> str:
+    """The first source sentence that ``claim`` restates word for word but for its figures, when the
+    figures differ ("the rate went from 8 to 25 percent" against "... from 8 to 15 percent"); "".
+    Right words around a wrong number is the commonest changed fact, and the sentences around the
+    right one often hold the wrong number."""
+    own = {t for t in content_terms(claim) if not any(c.isdigit() for c in t)}
+    if not own:
+        return ""
+    for text in texts:
+        if len(split_sentences(text)) != 1:
+            continue
+        theirs = {t for t in content_terms(text) if not any(c.isdigit() for c in t)}
+        if not theirs or len(own & theirs) < RESTATED * len(own) or len(own & theirs) < RESTATED * len(theirs):
+            continue
+        if missing_quantities(claim, FOOTNOTE_RE.sub(" ", text)):
+            return " ".join(text.split())[:80]
+    return ""
 
 
 def _quotes(claim: str, spans: list[Span]) -> bool:

@@ -1,7 +1,9 @@
 """The Gradio chat page: a streamed chat, a sources panel with each quote highlighted in its
 paragraph, retry / undo of the last turn (Gradio's own icons on the last message, and buttons),
-copy of an answer, export of the conversation with its citations as JSON, and a named ``/ask``
-API endpoint. (The OpenAI-compatible ``/v1`` API is in ``openai_api``.)
+copy of an answer, export of the conversation with its citations as JSON, documents added to the
+corpus from the page (checked and written by ``upload``, indexed in the background by
+``watch.BackgroundIngest`` with its progress shown), and a named ``/ask`` API endpoint. (The
+OpenAI-compatible ``/v1`` API is in ``openai_api``.)
 
 Gradio is imported inside ``build_app``, so importing this module stays instant.
 """
@@ -19,7 +21,10 @@ from typing import TYPE_CHECKING
 
 from assistant.ask.conversation import parse_history
 from assistant.errors import AssistantError
+from assistant.web import upload as uploads
 from assistant.web.render import escape, format_answer, format_error, render_sources
+from assistant.web.security import UPLOAD_TYPES
+from assistant.web.watch import BackgroundIngest
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import gradio as gr
@@ -37,6 +42,7 @@ EXAMPLES = [
 ]
 
 STREAM_SECONDS = 1.2  # an answer streams in over about this long, whatever its length
+INDEX_STATUS_SECONDS = 3.0  # how often an open page refreshes its line about background ingests
 
 CSS = """
 #sources { max-height: 640px; overflow-y: auto; }
@@ -104,12 +110,27 @@ def write_export(turns: list[dict]) -> str:
 # --------------------------------------------------------------------------- the app
 
 
-def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
-    """The Gradio Blocks app around a warmed-up ``bot``; ``notice`` is shown above the chat."""
+def index_line(ingester: BackgroundIngest) -> str:
+    """The page's one line about background ingests (uploads, the corpus watcher)."""
+    s = ingester.status()
+    if s.running:
+        return f"Indexing ({'; '.join(s.running)[:200]}) … {time.time() - s.started:.0f} s"
+    if s.finished:
+        return f"Index updated at {datetime.fromtimestamp(s.finished):%H:%M:%S}: {s.last}"
+    return ""
+
+
+def build_app(bot: "Assistant", notice: str | None = None, ingester: BackgroundIngest | None = None) -> "gr.Blocks":
+    """The Gradio Blocks app around a warmed-up ``bot``; ``notice`` is shown above the chat.
+
+    ``ingester`` indexes uploaded documents (one is made when none is given); the server shares it
+    with its corpus watcher so that their ingests never pile up."""
     import gradio as gr
 
     corpus_dir = Path(bot.settings.corpus_dir)
     max_turns = bot.settings.max_history_turns
+    if ingester is None:
+        ingester = BackgroundIngest(lambda: bot.ingest(progress=False), needed=bot.needs_ingest)
 
     def respond(message: str, chat: list[dict], pairs: list[list[str]], turns: list[dict]):
         """Stream one answer into the chat; update the sources panel and the session history.
@@ -178,6 +199,33 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
             return None
         return write_export(turns)
 
+    def add_documents(paths: list[str] | None, replace: bool):
+        """Check and save the uploaded files, then index them in the background, showing progress
+        and the ingest's report; files that already exist are kept until Replace is ticked."""
+        paths = [paths] if isinstance(paths, str) else list(paths or [])
+        if not paths:
+            yield "Choose md, txt, html or pdf files first.", gr.update()
+            return
+        results = uploads.save_all(corpus_dir, paths, replace=bool(replace))
+        lines = uploads.describe(results)
+        keep = gr.update() if any(r.status == uploads.EXISTS for r in results) else gr.update(value=None)
+        saved = [r.name for r in results if r.status == uploads.SAVED]
+        if not saved:
+            yield lines + "\nNothing new to index.", keep
+            return
+        shown = ", ".join(saved)
+        ticket = ingester.request(f"upload: {shown}")
+        began = time.monotonic()
+        yield f"{lines}\nindexing {shown} …", keep
+        while (result := ingester.wait(ticket, timeout=0.5)) is None:
+            yield f"{lines}\nindexing {shown} … {time.monotonic() - began:.0f} s", gr.update()
+        report, error = result
+        if error is not None:
+            log.warning("indexing %s failed: %s", shown, error)
+            yield f"{lines}\nIndexing failed: {error}\nThe documents indexed before are still served.", gr.update()
+            return
+        yield f"{lines}\n{uploads.report_lines(report, saved)}", gr.update()
+
     def ask(question: str, history_json: str = "") -> dict:
         """Answer ``question`` from the corpus; ``history_json`` is an optional JSON list of
         [question, answer] pairs for follow-ups. Returns ``Answer.to_dict()``."""
@@ -226,6 +274,20 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
                 export_file = gr.File(label="Conversation with citations (JSON)", visible=False, elem_id="export-file",
                                       interactive=False)
                 gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                with gr.Accordion("Add documents", open=False, elem_id="add-docs"):
+                    files = gr.File(
+                        label="md, txt, html or pdf, up to 10 MB each: added to the corpus and indexed",
+                        file_count="multiple",
+                        file_types=sorted(UPLOAD_TYPES),
+                        elem_id="upload-files",
+                    )
+                    with gr.Row():
+                        replace = gr.Checkbox(label="Replace files with the same name", elem_id="upload-replace")
+                        add_btn = gr.Button("Add to corpus", elem_id="upload-add", size="sm")
+                    upload_status = gr.Textbox(
+                        label="Upload and indexing", lines=4, max_lines=14, interactive=False, elem_id="upload-status"
+                    )
+                index_status = gr.Markdown(index_line(ingester), elem_id="index-status")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(render_sources(corpus_dir, None), elem_id="sources")
@@ -243,6 +305,12 @@ def build_app(bot: "Assistant", notice: str | None = None) -> "gr.Blocks":
         )
         clear_btn.click(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
+        for trigger in (files.upload, add_btn.click):
+            trigger(add_documents, [files, replace], [upload_status, files], api_visibility="private",
+                    show_progress="minimal", concurrency_limit=2, concurrency_id="upload")
+        timer = gr.Timer(INDEX_STATUS_SECONDS)
+        timer.tick(lambda: index_line(ingester), None, index_status, api_visibility="private", queue=False,
+                   show_progress="hidden")
         gr.api(ask, api_name="ask")
 
     return demo

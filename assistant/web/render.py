@@ -27,12 +27,14 @@ def escape(text: object) -> str:
 
 
 def format_answer(answer: "Answer") -> str:
-    """The chat bubble for an answer; an abstention gets its own marker and style, a fallback a note."""
+    """The chat bubble for an answer; an abstention gets its own marker and style, a revised LLM answer a note."""
     text = escape(answer.text)
     if answer.abstained:
         text = f'<span class="abstained"><strong>No answer in the sources.</strong> {text}</span>'
-    if getattr(answer, "fallback", None):
-        text += f'<br><span class="fallback"><em>Extractive answer: {escape(answer.fallback)}.</em></span>'
+    note = answer.revision_note()
+    if note:
+        # The draft streamed before it was verified; say why what replaced it differs.
+        text += f'<br><span class="revised"><em>{escape(note)}</em></span>'
     return text
 
 

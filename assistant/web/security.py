@@ -14,8 +14,9 @@
   ``Retry-After`` without the password being checked. Attempts count as failures from the moment
   they arrive, so a burst of parallel guesses gets no more tries than a sequence.
 - **Uploads**, with a login or without: larger than ``MAX_UPLOAD_BYTES`` → ``413``; anything but
-  the corpus's file types (md, txt, html, pdf, with content to match) → ``415``. Gradio accepts
-  uploads at ``/gradio_api/upload`` even though this app has no upload component.
+  the corpus's file types (md, txt, html, pdf, with content to match) → ``415``. This is the
+  first gate for the page's *Add documents* control and for anything else posted to
+  ``/gradio_api/upload``; ``upload`` checks each file again, fully, before it enters the corpus.
 - **Request bodies** elsewhere are capped at ``MAX_BODY_BYTES`` (questions and histories are small);
   on the OpenAI-compatible ``/v1`` routes the refusal is in OpenAI's error shape. Those routes get
   the same headers; their API key is checked by the routes themselves (``openai_api``).

@@ -5,6 +5,11 @@ checked before the model loads, so a mistake fails in a second, not after a minu
 served behind ``security.WebGuard`` (headers and CSP, login back-off, upload and body limits), with
 the OpenAI-compatible ``/v1`` API (``openai_api``) on the same port: open where the page is open
 without a login, else it needs ``--api-key`` (a key, when set, is always required).
+
+While it serves, documents uploaded from the page and files added to, changed in or removed from
+the corpus folder (``watch.CorpusWatcher``, off with ``--no-watch``) are ingested in the background,
+one run at a time, with one line in the console per run; ingests by ``assistant ingest`` in another
+process are picked up by the ``Assistant`` itself before the next question.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     from assistant.settings import Settings
 
 LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+WATCH_SECONDS = 1.0  # how often the corpus folder is scanned for added, changed or removed files
 
 
 def _is_loopback(host: str) -> bool:
@@ -90,8 +96,11 @@ def start(
     auth: str | None = None,
     no_auth: bool = False,
     api_key: str | None = None,
+    watch: bool = True,
+    watch_interval: float = WATCH_SECONDS,
 ) -> "gr.Blocks":
-    """Ingest if needed, load the model once, build the app and serve it until interrupted."""
+    """Ingest if needed, load the model once, build the app and serve it until interrupted;
+    ``watch`` polls the corpus folder every ``watch_interval`` seconds and ingests what changed."""
     if auth is None and settings.auth is not None:
         auth = settings.auth.get_secret_value()
     if api_key is None and settings.api_key is not None:
@@ -105,9 +114,20 @@ def start(
     from assistant.web import openai_api
     from assistant.web.app import CSS, build_app
     from assistant.web.security import MAX_UPLOAD_BYTES, middleware
+    from assistant.web.watch import BackgroundIngest, CorpusWatcher
 
     began = time.perf_counter()
     bot = Assistant(settings=settings)
+    ingester = BackgroundIngest(lambda: bot.ingest(progress=False), needed=bot.needs_ingest)
+    watcher = None
+    if watch:
+        # The first scan comes before the start-up ingest: a file added meanwhile is ingested after it.
+        watcher = CorpusWatcher(
+            settings.corpus_dir,
+            lambda lines: ingester.request("corpus changed: " + " ".join(lines[:5]) + (" …" if len(lines) > 5 else ""),
+                                           force=False),
+            interval=watch_interval,
+        )
     notice = None
     if bot.needs_ingest():
         print(
@@ -120,7 +140,7 @@ def start(
         notice = f"The index was built at start-up from {settings.corpus_dir}: {summary}"
     print("Loading the model and the index …", flush=True)
     bot.warm_up()
-    demo = build_app(bot, notice=notice)
+    demo = build_app(bot, notice=notice, ingester=ingester)
     demo.queue(default_concurrency_limit=4, max_size=256)
     try:
         demo.launch(
@@ -147,13 +167,19 @@ def start(
     # The OpenAI-compatible API on the same port: open where the page is open without a login
     # (loopback, or --no-auth), else only with the API key.
     openai_api.install(demo.app, bot, api_key, open_api=credentials is None)
+    if watcher is not None:
+        watcher.start()
     shown = f"[{host}]" if ":" in host else host
-    print(f"Ready in {time.perf_counter() - began:.1f}s: http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
+    watching = f"; watching {settings.corpus_dir} for changes" if watcher else ""
+    print(f"Ready in {time.perf_counter() - began:.1f}s: http://{shown}:{port}/ (Ctrl+C to stop){watching}", flush=True)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("Stopping.", flush=True)
+        if watcher is not None:
+            watcher.stop()
+        ingester.stop()
         demo.close()
     return demo
 
@@ -168,11 +194,20 @@ def start(
 @click.option(
     "--api-key", default=None, metavar="KEY", help="Key the /v1 OpenAI-compatible API asks for (or ASSISTANT_API_KEY)."
 )
+@click.option("--no-watch", is_flag=True, help="Do not watch the corpus folder for added or changed files.")
 @corpus_option
 @index_option
 @exits_on_error
 def serve_command(
-    host: str, port: int, auth: str | None, no_auth: bool, api_key: str | None, corpus: str | None, index: str | None
+    host: str,
+    port: int,
+    auth: str | None,
+    no_auth: bool,
+    api_key: str | None,
+    no_watch: bool,
+    corpus: str | None,
+    index: str | None,
 ) -> None:
     """Start the web chat UI (Gradio) with its /ask API and the OpenAI-compatible /v1 API."""
-    start(settings_from(corpus, index), host=host, port=port, auth=auth, no_auth=no_auth, api_key=api_key)
+    start(settings_from(corpus, index), host=host, port=port, auth=auth, no_auth=no_auth, api_key=api_key,
+          watch=not no_watch)

@@ -1,0 +1,210 @@
+"""The benchmark: every figure of issue 13 measured through the public entry points (``Assistant``,
+``.ingest()``, ``.ask()``, the ``assistant`` command), in scratch folders under a temporary directory.
+
+1. Ingest of the project's real documents next to a bare ``embed_documents`` of the very same chunk
+   texts, in the same process, per backend: the ratio is the figure (1.0 = ingest costs only the model).
+2. No-change re-ingest, and a cold one-shot ``assistant ask`` (a new process) against that index.
+3. At each synthetic size: build, no-change re-ingest, and in a fresh process warm-up time, warm
+   ``ask()`` p50/p95 and peak memory.
+4. ``assistant --help``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.benchmark import measure, synthetic
+
+COLD_QUESTION = "How much is Japan investing in chips and AI?"
+POOL_MAX = 2000  # distinct sections in a synthetic corpus; the rest of its chunks repeat them
+
+
+@dataclass
+class BenchOptions:
+    sizes: list[int] = field(default_factory=lambda: [1000, 10000, 100000])
+    backends: list[str] = field(default_factory=lambda: ["torch", "onnx-int8"])
+    serve_backend: str | None = None  # None: the settings' backend (ASSISTANT_EMBEDDING_BACKEND)
+    quick: bool = False
+    doc_dirs: list[Path] = field(default_factory=list)
+    work_dir: Path | None = None
+    log: object = print
+
+
+def _settings(corpus: Path, index: Path, backend: str):
+    from assistant.settings import Settings
+
+    return Settings.load(corpus_dir=corpus, index_dir=index, embedding_backend=backend)
+
+
+def _env(settings) -> dict[str, str]:
+    extra = {"ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
+    if settings.onnx_cache_dir:
+        extra["ASSISTANT_ONNX_CACHE_DIR"] = str(settings.onnx_cache_dir)
+    return measure.child_env(extra)
+
+
+def dev_questions(limit: int) -> list[str]:
+    """Questions of the dev sets (those with no history), taken in turn from each set."""
+    sets = []
+    for path in sorted((synthetic.repo_root() / "tests" / "data").rglob("questions.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        sets.append([r["question"] for r in rows if not r.get("history")])
+    mixed = [q for group in zip(*sets) for q in group] if sets else []
+    return list(dict.fromkeys(mixed))[:limit] or [COLD_QUESTION]
+
+
+def ingest_vs_encode(backend: str, docs: Path, work: Path, cold_runs: int, log) -> dict[str, object]:
+    """Ingest ``docs`` with ``backend``, then embed the same chunk texts bare; re-ingest; cold CLI ask."""
+    from assistant.index.embeddings import embeddings_for
+    from assistant.pipeline import Assistant
+
+    settings = _settings(docs, work / f"index-{backend}", backend)
+    start = time.perf_counter()
+    cached = embeddings_for(settings)  # model load (and a first ONNX export) kept out of both timings
+    load_s = time.perf_counter() - start
+    recorder = measure.RecordingEmbeddings(cached.inner)
+    cached.inner = recorder
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        Assistant(settings=settings).ingest(progress=False)
+        ingest_s, ingest_cpu = time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        cached.inner = recorder.inner
+    texts = recorder.texts
+    start, cpu = time.perf_counter(), time.process_time()
+    recorder.inner.embed_documents(texts)
+    encode_s, encode_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start = time.perf_counter()
+    again = Assistant(settings=settings).ingest(progress=False)
+    reingest_s = time.perf_counter() - start
+    mb = sum(f.stat().st_size for f in docs.iterdir() if f.is_file()) / 1e6
+    log(f"  {backend}: {len(texts)} chunks, ingest {ingest_s:.1f} s, bare encode {encode_s:.1f} s")
+    cli = [*measure.assistant_command(), "ask", COLD_QUESTION, "--corpus", str(docs), "--index", str(settings.index_dir)]
+    env = _env(settings)
+    cold = measure.median_run(cli, env, cold_runs)
+    heavy = measure.imports_in(cli, env, ("torch", "sentence_transformers", "transformers", "chromadb", "onnxruntime"))
+    return {
+        "chunks": len(texts),
+        "corpus_mb": round(mb, 3),
+        "load_s": round(load_s, 3),
+        "ingest_s": round(ingest_s, 3),
+        "ingest_chunks_per_s": round(len(texts) / ingest_s, 2),
+        "ingest_mb_per_s": round(mb / ingest_s, 4),
+        "model_s_in_ingest": round(recorder.seconds, 3),
+        "ingest_cpu_s": round(ingest_cpu, 3),  # all threads; on a busy machine wall time also waits
+        "encode_s": round(encode_s, 3),
+        "encode_cpu_s": round(encode_cpu, 3),
+        "encode_chunks_per_s": round(len(texts) / encode_s, 2),
+        "ingest_vs_encode": round(encode_s / ingest_s, 3),
+        "reingest_s": round(reingest_s, 3),
+        "reingest_changed": sum(len(getattr(again, k, ())) for k in ("added", "updated", "removed")),
+        "cold_ask_s": cold["median_s"],
+        "cold_ask_cpu_s": cold["cpu_s"],
+        "cold_ask_runs_s": cold["runs_s"],
+        "cold_ask_imports": heavy,
+    }
+
+
+def size_run(size: int, pool: list[str], backend: str, work: Path, questions: list[str], repeats: int, log) -> dict:
+    """Build a synthetic corpus of ``size`` chunks, re-ingest it unchanged, then serve it in a fresh process."""
+    from assistant.index.embeddings import embeddings_for
+    from assistant.pipeline import Assistant
+
+    corpus, index = work / f"corpus-{size}", work / f"index-{size}"
+    files, nbytes = synthetic.build_synthetic(corpus, size, pool)
+    settings = _settings(corpus, index, backend)
+    cached = embeddings_for(settings)
+    recorder = measure.RecordingEmbeddings(cached.inner)
+    cached.inner = recorder
+    try:
+        start = time.perf_counter()
+        built = Assistant(settings=settings).ingest(progress=False)
+        build_s = time.perf_counter() - start
+    finally:
+        cached.inner = recorder.inner
+    start = time.perf_counter()
+    Assistant(settings=settings).ingest(progress=False)
+    reingest_s = time.perf_counter() - start
+    log(f"  {size} chunks: built in {build_s:.1f} s ({len(recorder.texts)} texts embedded), re-ingest {reingest_s:.3f} s")
+    spec = work / f"serve-{size}.json"
+    spec.write_text(json.dumps({"corpus": str(corpus), "index": str(index), "questions": questions, "repeats": repeats}))
+    seconds, done = measure.timed_run([sys.executable, "-m", "assistant.benchmark.serve_worker", str(spec)],
+                                      _env(settings), timeout=3600)
+    if done.returncode:
+        raise RuntimeError(f"serving {size} chunks failed: {done.stderr.strip()[-800:]}")
+    served = measure.last_json_line(done.stdout)
+    log(f"  {size} chunks: warm-up {served['warm_up_s']:.1f} s, ask p50 {served['ask_p50_ms']:.0f} ms, "
+        f"p95 {served['ask_p95_ms']:.0f} ms, peak {served['peak_rss_mb']:.0f} MB")
+    return {
+        "chunks_requested": size,
+        "files": files,
+        "corpus_mb": round(nbytes / 1e6, 3),
+        "files_indexed": len(getattr(built, "added", ())),
+        "distinct_texts_embedded": len(recorder.texts),
+        "build_s": round(build_s, 3),
+        "reingest_s": round(reingest_s, 3),
+        **served,
+    }
+
+
+def run_bench(options: BenchOptions) -> dict[str, object]:
+    """Run every measurement; returns the JSON-ready results."""
+    from assistant.settings import Settings
+
+    log = options.log
+    quick = options.quick
+    serve_backend = options.serve_backend or Settings.load().embedding_backend
+    dirs = options.doc_dirs or synthetic.default_doc_dirs()
+    if not synthetic.doc_files(dirs):
+        raise FileNotFoundError("no documents to benchmark with; pass --docs FOLDER")
+    results: dict[str, object] = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": _machine(),
+        "quick": quick,
+        "serve_backend": serve_backend,
+        "ingest": {},
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-", dir=options.work_dir) as tmp:
+        work = Path(tmp)
+        docs = synthetic.copy_corpus(dirs, work / "docs", limit=4 if quick else None)
+        log(f"ingest vs bare encode ({len(list(docs.iterdir()))} documents)")
+        for backend in dict.fromkeys(options.backends):
+            results["ingest"][backend] = ingest_vs_encode(backend, docs, work, 1 if quick else 3, log)
+        torch_rate = results["ingest"].get("torch", {}).get("encode_chunks_per_s")
+        for figures in results["ingest"].values():
+            if torch_rate:
+                figures["ingest_vs_torch_encode"] = round(figures["ingest_chunks_per_s"] / torch_rate, 3)
+        questions = dev_questions(5 if quick else 100)
+        sentences = synthetic.sentences(dirs)
+        chunk_chars = Settings.load().chunk_size - 150
+        pool = synthetic.section_pool(sentences, min(max(options.sizes, default=0), POOL_MAX), chunk_chars)
+        log(f"synthetic corpora ({serve_backend}; {len(pool)} distinct sections from {len(sentences)} sentences)")
+        for size in options.sizes:
+            results["sizes"][str(size)] = size_run(size, pool, serve_backend, work, questions, 1 if quick else 2, log)
+        help_args = [*measure.assistant_command(), "--help"]
+        helped = measure.median_run(help_args, measure.child_env(), 3)
+        results["help_s"], results["help_cpu_s"] = helped["median_s"], helped["cpu_s"]
+    results["peak_rss_mb"] = measure.peak_rss_mb()
+    return results
+
+
+def _machine() -> dict[str, object]:
+    import os
+
+    versions = {}
+    for name in ("onnxruntime", "torch", "chromadb", "sentence-transformers", "bm25s"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:  # not installed: leave it out
+            pass
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "versions": versions}
