@@ -88,9 +88,12 @@ class Assistant:
         """
         from assistant.index.ingest import ingest
 
+        from assistant.index.manifest import token
+
         # No self._lock here: questions go on while the new collection is built.
         report = ingest(self.settings, rebuild=rebuild, embeddings=self._embeddings, progress=progress)
-        if self._index is not None:
+        # Reopen only when the ingest switched the live index: "nothing changed" leaves it as it was.
+        if self._index is not None and token(self.settings.index_dir) != self._index.token:
             with self._lock:
                 self._open_index()
         return report
