@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -119,3 +120,27 @@ class PageUser:
 
     def close(self) -> None:
         self.http.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium through Playwright, headless and off the network (``playwright install``
+    cannot download browsers here); skips the test when it is not installed."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            timeout=60_000,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

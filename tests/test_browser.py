@@ -7,12 +7,11 @@ document carrying script-injection payloads (see ``test_ui.Server``).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from servers import CHROMIUM, chromium
 from test_ui import QUOKKA, TSMC, server  # noqa: F401 - the same module-scoped server fixture
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
@@ -23,18 +22,8 @@ GLOBALS = ["__pwned_title", "__pwned_heading", "__pwned_doc", "__pwned_img", "__
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            timeout=60_000,
-        )
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from servers import UIServer
+from servers import CHROMIUM, UIServer, chromium
 
 from assistant.web import upload as up
 from assistant.web.watch import BackgroundIngest, CorpusWatcher, changes, scan
@@ -336,9 +336,8 @@ def test_ingest_in_another_process_is_answered_within_ten_seconds(server, record
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 def test_upload_in_the_page_shows_progress_and_is_answered_with_its_citation(server, tmp_path, record_property):
-    from playwright.sync_api import sync_playwright
     from test_browser import ask
 
     pdf = pdf_doc(tmp_path / "wombat-report.pdf")
@@ -349,67 +348,59 @@ def test_upload_in_the_page_shows_progress_and_is_answered_with_its_citation(ser
     ])
     fake = tmp_path / "binary.md"
     fake.write_bytes(bytes(range(256)) * 4)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            timeout=60_000,
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.set_default_timeout(30_000)
+        page.goto(server.url, wait_until="domcontentloaded")
+        page.locator("#question textarea").wait_for()
+        page.get_by_text("Add documents").first.click()
+        status = page.locator("#upload-status textarea")
+        status.wait_for()
+
+        began = time.monotonic()
+        page.locator("#upload-files input[type=file]").set_input_files(str(pdf))
+        seen: list[str] = []
+        while time.monotonic() - began < 120:
+            text = status.input_value()
+            if text and (not seen or seen[-1] != text):
+                seen.append(text)
+            if "answerable now" in text or "failed" in text:
+                break
+            time.sleep(0.05)
+        upload_seconds = time.monotonic() - began
+        assert "saved wombat-report.pdf" in seen[-1] and "- wombat-report.pdf: added, answerable now" in seen[-1], seen
+        assert any("indexing wombat-report.pdf" in t for t in seen), seen  # the progress was visible
+        assert "1 added" in seen[-1]
+
+        t0 = time.monotonic()
+        final = ask(page, WOMBAT_Q, done="[1]")[-1]
+        answer_seconds = time.monotonic() - t0
+        assert "photomasks" in final
+        page.locator("#sources .source-card").first.wait_for()
+        assert "wombat-report.pdf" in page.locator("#sources").inner_text()
+
+        # Another file of the same name asks before replacing; ticking Replace does it.
+        page.locator("#upload-files input[type=file]").set_input_files(str(newer))
+        page.wait_for_function(
+            "document.querySelector('#upload-status textarea').value.includes('exists — tick Replace')"
         )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1200})
-            page.set_default_timeout(30_000)
-            page.goto(server.url, wait_until="domcontentloaded")
-            page.locator("#question textarea").wait_for()
-            page.get_by_text("Add documents").first.click()
-            status = page.locator("#upload-status textarea")
-            status.wait_for()
-
-            began = time.monotonic()
-            page.locator("#upload-files input[type=file]").set_input_files(str(pdf))
-            seen: list[str] = []
-            while time.monotonic() - began < 120:
-                text = status.input_value()
-                if text and (not seen or seen[-1] != text):
-                    seen.append(text)
-                if "answerable now" in text or "failed" in text:
-                    break
-                time.sleep(0.05)
-            upload_seconds = time.monotonic() - began
-            assert "saved wombat-report.pdf" in seen[-1] and "- wombat-report.pdf: added, answerable now" in seen[-1], seen
-            assert any("indexing wombat-report.pdf" in t for t in seen), seen  # the progress was visible
-            assert "1 added" in seen[-1]
-
-            t0 = time.monotonic()
-            final = ask(page, WOMBAT_Q, done="[1]")[-1]
-            answer_seconds = time.monotonic() - t0
-            assert "photomasks" in final
-            page.locator("#sources .source-card").first.wait_for()
-            assert "wombat-report.pdf" in page.locator("#sources").inner_text()
-
-            # Another file of the same name asks before replacing; ticking Replace does it.
-            page.locator("#upload-files input[type=file]").set_input_files(str(newer))
-            page.wait_for_function(
-                "document.querySelector('#upload-status textarea').value.includes('exists — tick Replace')"
-            )
-            assert (server.corpus / "wombat-report.pdf").read_bytes() == pdf.read_bytes()
-            page.locator("#upload-replace input[type=checkbox]").check()
-            page.locator("#upload-add").click()
-            page.wait_for_function(
-                "document.querySelector('#upload-status textarea').value.includes('wombat-report.pdf: updated')",
-                timeout=120_000,
-            )
-            assert (server.corpus / "wombat-report.pdf").read_bytes() == newer.read_bytes()
-            page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
-            # A binary renamed .md is refused (by the server's upload check) and nothing is written.
-            before = sorted(p.name for p in server.corpus.iterdir())
-            page.locator("#upload-files input[type=file]").set_input_files(str(fake))
-            toast = page.get_by_text("Upload refused").first
-            toast.wait_for()
-            assert "binary.md" in toast.inner_text() and "is not a text file" in toast.inner_text()
-            assert sorted(p.name for p in server.corpus.iterdir()) == before
-            assert "Traceback" not in page.locator("body").inner_text()
-        finally:
-            browser.close()
+        assert (server.corpus / "wombat-report.pdf").read_bytes() == pdf.read_bytes()
+        page.locator("#upload-replace input[type=checkbox]").check()
+        page.locator("#upload-add").click()
+        page.wait_for_function(
+            "document.querySelector('#upload-status textarea').value.includes('wombat-report.pdf: updated')",
+            timeout=120_000,
+        )
+        assert (server.corpus / "wombat-report.pdf").read_bytes() == newer.read_bytes()
+        page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+        # A binary renamed .md is refused (by the server's upload check) and nothing is written.
+        before = sorted(p.name for p in server.corpus.iterdir())
+        page.locator("#upload-files input[type=file]").set_input_files(str(fake))
+        toast = page.get_by_text("Upload refused").first
+        toast.wait_for()
+        assert "binary.md" in toast.inner_text() and "is not a text file" in toast.inner_text()
+        assert sorted(p.name for p in server.corpus.iterdir()) == before
+        assert "Traceback" not in page.locator("body").inner_text()
     record_property("upload_to_answerable_seconds", round(upload_seconds, 2))
     print(f"\n[upload] PDF uploaded in the page and indexed in {upload_seconds:.1f} s; "
           f"then answered with its citation in {answer_seconds:.1f} s")

@@ -19,12 +19,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from servers import UIServer
+from servers import UIServer, chromium
 
 from assistant.web.security import LoginLimiter, WebGuard, check_upload, content_security_policy
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 LINKS_DOC = """---
 title: Quokka Foundry links
 ---
@@ -366,20 +365,8 @@ def test_oversized_request_body_is_refused(open_server):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            timeout=60_000,
-        )
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _open(browser, url: str):
