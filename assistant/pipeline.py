@@ -136,7 +136,7 @@ class Assistant:
                 if attempt:
                     raise
         answerer = ExtractiveAnswerer(self.settings, self._embeddings)
-        answerer.warm_up([text for _, text, _ in retriever.chunks])
+        answerer.warm_up([text for _, text, _ in retriever.chunks], retriever.word_vectors)
         self._index = _OpenIndex(retriever, answerer, live.token)
         self._retriever, self._answerer, self._generator = retriever, answerer, None
 

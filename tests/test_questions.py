@@ -1,5 +1,6 @@
-"""Question analysis that needs no model: noise around a question, publisher scope, questions
-that ask the same of two names, nationality adjectives, the calibration file."""
+"""Question analysis that needs no model: the type of fact asked for, noise around a question,
+publisher scope, questions that ask the same of two names, nationality adjectives, counts in text,
+the calibration file."""
 
 from __future__ import annotations
 
@@ -8,9 +9,52 @@ import json
 import pytest
 
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
-from assistant.ask.questions import split_coordinated, strip_noise
+from assistant.ask.questions import AMOUNT, ENTITY, NUMBER, PERCENT, PERSON, PLACE, answer_type, split_coordinated, strip_noise
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym
+from assistant.text.numbers import numbers
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the noun the wh-word asks about, with modifiers between them
+        ("Which Commerce Secretary announced the stake?", PERSON),
+        ("Which Intel chief executive cancelled the fab?", PERSON),
+        ("Which two German federal ministers argued over the money?", PERSON),
+        ("In which Indian state is the plant located?", PLACE),
+        ("Which Taiwanese company is the partner?", ENTITY),
+        ("Which state-owned bank runs the loan scheme?", ENTITY),
+        ("What tax credit rate does the law give?", PERCENT),
+        ("What is the total outlay of the mission?", AMOUNT),
+        ("What state aid did France give?", AMOUNT),
+        ("What daily capacity will the unit reach?", NUMBER),
+        # a noun that only modifies the head names no type ("investment package" is a package)
+        ("What is the investment package focused on?", None),
+        ("What does the name Natcast stand for?", None),
+        ("What does the Quokka Foundry in Sapporo make?", None),  # the foundry is the subject
+        ("Which body implements the mission?", None),
+        # the older patterns still decide first
+        ("How many wafers a month will it process?", NUMBER),
+        ("Who leads the consortium?", PERSON),
+        ("Why did TSMC delay production, and which company was blamed?", None),
+    ],
+)
+def test_the_asked_type_follows_the_head_noun(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("It will scale up to around 14.5 million units per day.", ["14.5 million"]),
+        ("The plant will employ 1,000 people.", ["1,000"]),
+        ("The G1 unit is one of India's first such plants.", []),
+        ("It costs $2 billion, 10% more, for 300 wafers.", ["300"]),
+    ],
+)
+def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
+    assert numbers(text) == counts
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The keyword index saved with its collection (issue 13): written by the ingest before the switch,
-loaded on open, rebuilt when missing or damaged, deleted with its collection; and the unchanged
-ingest that need not open Chroma."""
+loaded on open, rebuilt when missing or damaged, deleted with its collection; the frequent words'
+vectors saved with it; and the unchanged ingest that need not open Chroma."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from conftest import CORPUS
 from assistant import Assistant
 from assistant.index import verified
 from assistant.index.ingest import ingest
-from assistant.index.keywords import KEYWORDS, KeywordIndex
+from assistant.index.keywords import KEYWORDS, WORDS, KeywordIndex
 from assistant.index.manifest import Manifest
 from assistant.index.store import all_chunks, chroma_client, open_store
 from assistant.settings import Settings
@@ -117,3 +117,30 @@ def test_a_large_corpus_is_read_page_by_page(indexed, monkeypatch):
     chunks = all_chunks(open_store(settings, None, live.collection, chroma_client(settings)))
     assert len(chunks) == live.chunk_count() and len({c[0] for c in chunks}) == len(chunks)
     assert store.stored_ids(chroma_client(settings).get_collection(live.collection)) == live.ids()
+
+
+def test_the_frequent_words_vectors_are_saved_with_the_index_and_read_instead_of_computed(indexed):
+    settings, manifest = indexed
+    chunks = all_chunks(open_store(settings, None, manifest.collection, chroma_client(settings)))
+    saved = KeywordIndex.load(settings.index_dir, manifest.collection, chunks)
+    assert saved.word_vectors and "kumamoto" in saved.word_vectors
+
+    reader = Assistant(settings=settings)
+    reader.warm_up()
+    words = reader._current().answerer.builder.word_vectors
+    assert set(saved.word_vectors) <= set(words)
+    # the saved vectors are the ones a reader would compute, to the last bit of their float32
+    from assistant.text.vocabulary import word_vectors
+
+    fresh = word_vectors(["kumamoto", "engineers"], reader._embeddings)
+    for w, v in fresh.items():
+        assert (saved.word_vectors[w] == v.astype("float32").astype("float64")).all()
+
+    # without the file a reader computes them, and answers the same
+    answers = [reader.ask(q).text for q in QUESTIONS]
+    (settings.index_dir / KEYWORDS / manifest.collection / WORDS).unlink()
+    other = Assistant(settings=settings)
+    other.warm_up()
+    assert other._current().retriever.word_vectors is None
+    assert set(saved.word_vectors) <= set(other._current().answerer.builder.word_vectors)
+    assert [other.ask(q).text for q in QUESTIONS] == answers

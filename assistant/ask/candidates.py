@@ -8,7 +8,6 @@ score; nothing here decides.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +18,7 @@ from assistant.ask.questions import ParsedQuestion, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.text.names import is_demonym
 from assistant.text.sentences import split_sentences
+from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
 
 
@@ -42,21 +42,12 @@ class Candidate:
     near: bool = False       # an asked-type fact stands within a few words of a question word
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
     cosine_ctx: float = 0.0  # cosine of the sentence read with its title and the sentence before it
+    vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
 
 
 def clean(text: str) -> str:
     """Sentence text as shown in an answer: footnote markers dropped, whitespace collapsed."""
     return re.sub(r"\s+", " ", FOOTNOTE_RE.sub("", text)).strip()
-
-
-def lexicon(text: str) -> dict[str, str]:
-    """Stem -> surface word for the content words of ``text``."""
-    out: dict[str, str] = {}
-    for word in words(FOOTNOTE_RE.sub("", text)):
-        for w in (*word.split("-"), word) if "-" in word else (word,):
-            for t in content_terms(w):
-                out.setdefault(t, w.lower())
-    return out
 
 
 class SoftMatcher:
@@ -106,23 +97,15 @@ class CandidateBuilder:
         self.embeddings = embeddings
         self.word_vectors: dict[str, np.ndarray] = {}
 
-    def warm_up(self, texts: list[str], max_words: int = 5000, max_texts: int = 2000) -> None:
-        """Embed the corpus's most frequent words once, so near-synonym matching costs no model call.
-
-        Words are counted over at most ``max_texts`` chunks spread evenly over the corpus: a large
-        corpus's frequent words show in any such sample, while counting 100k chunks in Python takes
-        tens of seconds. Time and memory are bounded by ``max_texts`` and ``max_words`` whatever
-        the corpus size; a word left out is embedded when a question first needs it (the same vector, to rounding).
-        """
-        step = -(-len(texts) // max_texts) if len(texts) > max_texts else 1
-        counts: Counter[str] = Counter()
-        for text in texts[::step]:
-            counts.update(w for w in lexicon(text).values() if not w.isdigit())
-        words = [w for w, _ in counts.most_common(max_words) if w not in self.word_vectors]
-        for i in range(0, len(words), 256):
-            batch = words[i : i + 256]
-            for w, v in zip(batch, self.embeddings.embed_documents(batch)):
-                self.word_vectors[w] = np.asarray(v)
+    def warm_up(self, texts: list[str], saved: dict[str, np.ndarray] | None = None) -> None:
+        """Have vectors for the corpus's frequent words before the first question, so near-synonym
+        matching costs no model call: the ones saved with the index, else computed now (bounded:
+        ``text/vocabulary.py``). A word left out is embedded when a question first needs it."""
+        if saved:
+            self.word_vectors.update(saved)
+            return
+        todo = [w for w in frequent_words(texts) if w not in self.word_vectors]
+        self.word_vectors.update(word_vectors(todo, self.embeddings))
 
     def build(
         self, question: ParsedQuestion, query: str, docs: list[Document], stats: CorpusStats,
@@ -165,7 +148,8 @@ class CandidateBuilder:
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
         context: dict[int, dict[str, float]] = {}
-        for cand, cos, cos_ctx in zip(cands, vectors @ qvec, in_context @ qvec):
+        for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
+            cand.vector = vector
             cand.cosine_ctx = float(cos_ctx)
             matched = soft.matches(lexicon(cand.text))
             cand.matched = matched

@@ -20,11 +20,39 @@ from assistant.ask.evidence import Evidence
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.settings import Settings
-from assistant.text.numbers import scaled_numbers
+from assistant.text.numbers import fraction_values, scaled_numbers
 from assistant.text.words import content_terms
 
 NOT_COVERED = "The sources don't say."
 FIGURES = {AMOUNT, NUMBER, PERCENT, DATE}
+
+
+SAME_SUBJECT = 4.0  # ranker logits per unit of cosine between two sentences' vectors
+
+
+def _similarity(a: Candidate, b: Candidate) -> float:
+    if a.vector is None or b.vector is None:
+        return 0.0
+    return float(a.vector @ b.vector / ((a.vector @ a.vector) ** 0.5 * (b.vector @ b.vector) ** 0.5 or 1.0))
+
+
+def _shares(lengths: list[int], budget: int) -> list[int]:
+    """Words each sentence may keep: all of it when they fit together; else short ones whole and the
+    rest of the budget split evenly among the long ones (so a short second sentence never costs the
+    first its words)."""
+    limits = [0] * len(lengths)
+    left, todo = budget, sorted(range(len(lengths)), key=lambda i: lengths[i])
+    while todo:
+        i = todo.pop(0)
+        limits[i] = min(lengths[i], left // (len(todo) + 1))
+        left -= limits[i]
+    return limits
+
+
+def _values(facts: tuple[str, ...]) -> set[str]:
+    """The figures of some facts, comparable across reports ("$1.3bn" == "1.3 billion", "a third" == "one-third")."""
+    text = " ".join(facts)
+    return set(scaled_numbers(text)) | set(fraction_values(text))
 
 
 def _who(doc: Document) -> str:
@@ -41,16 +69,17 @@ class ExtractiveAnswerer:
         self.builder = CandidateBuilder(embeddings)
         self.calibration = Calibration.load(settings.calibration)
 
-    def warm_up(self, texts: list[str]) -> None:
-        """Embed the corpus's frequent words once, so near-synonym matching costs no model call
-        (bounded: at most 5000 words, counted over at most 2000 chunks, whatever the corpus size)."""
+    def warm_up(self, texts: list[str], saved: dict | None = None) -> None:
+        """Vectors for the corpus's frequent words before the first question: ``saved`` with the
+        index, else computed now (bounded: at most 5000 words, counted over at most 2000 chunks)."""
         import logging
         import time
 
         t0 = time.perf_counter()
-        self.builder.warm_up(texts)
+        self.builder.warm_up(texts, saved)
         logging.getLogger(__name__).info(
-            "warm-up: %d word vectors for %d chunks in %.2f s", len(self.builder.word_vectors), len(texts), time.perf_counter() - t0
+            "warm-up: %d word vectors (%s) for %d chunks in %.2f s", len(self.builder.word_vectors),
+            "read from the index" if saved else "computed", len(texts), time.perf_counter() - t0,
         )
 
     def answer(self, evidence: Evidence, stats: CorpusStats) -> Answer:
@@ -116,13 +145,18 @@ class ExtractiveAnswerer:
         nearly as good evidence: reports disagree, and the answer must say so, citing both."""
         if question.answer_type not in FIGURES or not first.facts:
             return None
-        figures = set(scaled_numbers(" ".join(first.facts)))
+        figures = _values(first.facts)
         source = first.doc.metadata["source"]
-        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts]
-        other = choose(question, pool, stats, self.calibration) if pool else None
-        if other is None or other.relevance < self.calibration.relative_margin * first.relevance:
+        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok]
+        if not pool:
             return None
-        theirs = set(scaled_numbers(" ".join(other.facts)))
+        # Of the other reports' figures, the one stated about the same thing as the first: the
+        # ranker's score, plus how close the sentence is in meaning to the first one.
+        scores = self.calibration.scores(question, pool)
+        other = max(pool, key=lambda c: scores[id(c)] + SAME_SUBJECT * _similarity(c, first))
+        if other.relevance < self.calibration.relative_margin * first.relevance:
+            return None
+        theirs = _values(other.facts)
         return other if theirs and not theirs & figures else None
 
     def _second(self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats) -> Candidate | None:
@@ -148,10 +182,12 @@ class ExtractiveAnswerer:
     def _compose(
         self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]], disagree: bool = False
     ) -> Answer:
-        budget = self.settings.max_answer_words // len(picked)
+        limits = _shares(
+            [len(clean(c.text).split()) for c, _ in picked], self.settings.max_answer_words - (3 * len(picked) if disagree else 0)
+        )
         parts, citations = [], []
-        for n, (c, asked) in enumerate(picked, start=1):
-            said = self._trim(clean(c.text), asked, c.facts, budget - (3 if disagree else 0))
+        for n, ((c, asked), limit) in enumerate(zip(picked, limits), start=1):
+            said = self._trim(clean(c.text), asked, c.facts, limit)
             parts.append(f"{_who(c.doc)}: {said} [{n}]" if disagree else f"{said} [{n}]")
             citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.text, c.relevance))
         text = ("The sources differ. " if disagree else "") + " ".join(parts)

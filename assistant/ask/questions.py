@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.text.names import is_country_or_demonym, name_runs, places
-from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, numbers, ordinals
+from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals
 from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, words
 
 AMOUNT, NUMBER, DATE, NAME, PERSON, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "person", "place", "rank", "percent"
+ENTITY = "entity"  # an organisation, law, project or product: a name that is not a country
 
 # Ordered: the first pattern that matches names the expected answer type.
 _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -20,12 +21,71 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
     (AMOUNT, re.compile(
         r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"
         r"|\bhow expensive\b|\bwhat (did|does|will|would) .{0,60}\bcost\b|\bworth\b", re.I)),
-    (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state|place|location|island|town)\b", re.I)),
+    (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state(?![\s-](?:owned|aid|run|backed|funded|support))|place|location|island|town)\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)),
     (NAME, re.compile(
-        r"\b(what|which) (company|companies|firm|firms|person|people|organi[sz]ation|institute|school"
-        r"|university|group|agency|ministry|newsletter|chip|chips|name|brand|country|countries|nation)\b|\bname (of|the)\b", re.I)),
+        r"\b(what|which) (person|people|chip|chips|name|country|countries|nation)\b|\bname (of|the)\b", re.I)),
 ]
+
+# "Which Commerce Secretary announced ...", "In which Indian state ...", "What tax credit rate ...":
+# the noun the wh-word asks about names the type even with modifiers in between. The head is the
+# last such noun of the phrase before a function word, and is only taken when no other noun
+# follows it ("What is the investment package focused on?" asks about a package, not an amount).
+_HEADS: dict[str, str] = {}
+for _kind, _nouns in (
+    (PERSON, "secretary secretaries minister ministers executive executives ceo chief chiefs chairman chairwoman "
+             "chairperson president premier official officials founder founders leader leaders director directors "
+             "governor spokesperson spokesman spokeswoman commissioner lawmaker lawmakers senator senators politician "
+             "researcher researchers scientist scientists professor analyst analysts economist economists ambassador mayor"),
+    (ENTITY, "company companies firm firms bank banks agency agencies institution institutions institute ministry "
+           "regulator partner partners customer customers supplier suppliers manufacturer manufacturers maker makers "
+           "chipmaker chipmakers foundry foundries operator operators subsidiary subsidiaries consortium startup startups "
+           "university universities law laws act statute provision programme program project projects initiative "
+           "parliament legislature court product products brand brands processor processors newspaper outlet "
+           "organisation organization organisations organizations alliance party group groups school newsletter"),
+    (PLACE, "city cities town towns state states region regions prefecture prefectures province provinces county "
+            "district place location site sites island municipality village"),
+    (PERCENT, "rate rates share percentage proportion fraction stake"),
+    (AMOUNT, "amount sum outlay budget spending investment investments funding subsidy subsidies grant grants loan "
+             "loans award aid price cost value valuation figure figures expenditure revenue"),
+    (NUMBER, "capacity volume output headcount"),
+):
+    for _noun in _nouns.split():
+        _HEADS[_noun] = _kind
+_PHRASE_SKIP = frozenset("is are was were the a an".split())
+# "What does the foundry make?": after an auxiliary the noun phrase is the subject, not what is asked.
+_PHRASE_AUX = frozenset("do does did will would can could shall should may might must has have had".split())
+_PHRASE_STOP = STOPWORDS - {"much", "many", "kind", "sort", "one", "ones", "way", "ways"}
+_IRREGULAR_VERBS = frozenset("led ran made built won took gave set said got put kept held paid sold bought".split())
+_WH_PHRASE_RE = re.compile(r"\b(what|which)\s+((?:[\w'’&.$/-]+\s*){1,8})", re.I)
+
+
+def _verb_like(word: str) -> bool:
+    low = word.lower()
+    return low.endswith("ed") or low in _IRREGULAR_VERBS or (low.endswith("s") and not low.endswith("ss") and low not in _HEADS)
+
+
+def _head_type(question: str) -> tuple[int, str] | None:
+    """The type named by the head noun of the first "what/which ..." phrase, with its position."""
+    m = _WH_PHRASE_RE.search(question)
+    if not m:
+        return None
+    tokens = [t.strip(",?;:.") for t in m.group(2).split()]
+    if tokens and tokens[0].lower() in _PHRASE_AUX:
+        return None
+    while tokens and tokens[0].lower() in _PHRASE_SKIP:
+        tokens.pop(0)
+    phrase: list[str] = []
+    for t in tokens:
+        if not t or t.lower() in _PHRASE_STOP or len(phrase) == 5:
+            break
+        phrase.append(t)
+    for i in range(len(phrase) - 1, -1, -1):
+        kind = _HEADS.get(phrase[i].lower())
+        if kind and (i == len(phrase) - 1 or _verb_like(phrase[i + 1])):
+            return m.start(), kind
+    return None
+
 
 @dataclass
 class ParsedQuestion:
@@ -54,6 +114,9 @@ def answer_type(question: str) -> str | None:
         m = pattern.search(question)
         if m:
             hits.append((m.start(), order, kind))
+    head = _head_type(question)
+    if head:
+        hits.append((head[0], len(_TYPE_PATTERNS), head[1]))
     first_wh = re.search(r"\b(why|how|what|which|who|whom|whose|when|where)\b", question, re.I)
     if first_wh and first_wh.group(1).lower() == "why":
         hits = [h for h in hits if h[0] < first_wh.start()]
@@ -90,7 +153,7 @@ def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()
     if kind == AMOUNT:
         return amounts(text)
     if kind == PERCENT:
-        return PERCENT_RE.findall(text) or [m.group(0) for m in PERCENT_RE.finditer(text)]
+        return PERCENT_RE.findall(text) + fractions(text)
     if kind == NUMBER:
         return [n for n in numbers(text) if not YEAR_RE.fullmatch(n)]
     if kind == DATE:
@@ -101,8 +164,9 @@ def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()
         return places(text, True) if below_country else name_runs(text, proper)
     if kind == NAME:
         return name_runs(text, proper)
-    if kind == PERSON:
-        # "Who is ..." asks for a person or an organisation, not a country.
+    if kind in (PERSON, ENTITY):
+        # "Who is ..." asks for a person or an organisation, "which bank ..." for an organisation:
+        # not a country.
         return [n for n in name_runs(text, proper) if not is_country_or_demonym(n)]
     return []
 

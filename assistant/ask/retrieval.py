@@ -54,6 +54,11 @@ class HybridRetriever(BaseRetriever):
         return self._chunks
 
     @property
+    def word_vectors(self) -> dict | None:
+        """The frequent words' vectors saved with the index, if it has them."""
+        return self._keywords.word_vectors if self._keywords is not None else None
+
+    @property
     def stats(self) -> CorpusStats:
         if self._stats is None:
             self.refresh()

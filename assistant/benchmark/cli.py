@@ -41,17 +41,25 @@ def _backends(ctx, param, value: str) -> list[str]:
               help="Folders of real documents [default: tests/data/corpora/*/docs and corpus/].")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the scratch folder is made [default: the system temp folder].")
+@click.option("--large-file", "large_file_mb", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="MB", help="Also ingest one file of MB megabytes with the serving backend, kill the ingest "
+              "with SIGKILL half-way and resume it: does the resume embed only what was not stored? [default: skipped]")
+@click.option("--only-large", is_flag=True, help="Measure only --large-file (no ingest comparison, sizes or --help).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the results as JSON.")
 @exits_on_error
 def bench_command(sizes: str | None, backends: list[str], serve_backend: str | None, quick: bool,
-                  docs: tuple[Path, ...], work_dir: Path | None, out: Path | None) -> None:
+                  docs: tuple[Path, ...], work_dir: Path | None, large_file_mb: float | None, only_large: bool,
+                  out: Path | None) -> None:
     """Measure ingest, cold and warm answers and memory; print a table and optionally write JSON."""
     from assistant.benchmark.report import render
     from assistant.benchmark.run import BenchOptions, run_bench
 
+    if only_large and large_file_mb is None:
+        raise click.UsageError("--only-large needs --large-file MB")
     chosen = _ints(None, None, sizes) if sizes else ([200] if quick else [1000, 10000, 100000])
     options = BenchOptions(sizes=chosen, backends=backends, serve_backend=serve_backend, quick=quick,
-                           doc_dirs=list(docs), work_dir=work_dir, log=lambda m: click.echo(m, err=True))
+                           doc_dirs=list(docs), work_dir=work_dir, large_file_mb=large_file_mb,
+                           only_large=only_large, log=lambda m: click.echo(m, err=True))
     if work_dir:
         work_dir.mkdir(parents=True, exist_ok=True)
     try:

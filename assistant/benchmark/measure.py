@@ -118,3 +118,17 @@ class RecordingEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+def settings_for(corpus: Path, index: Path, backend: str):
+    from assistant.settings import Settings
+
+    return Settings.load(corpus_dir=corpus, index_dir=index, embedding_backend=backend)
+
+
+def child_env_for(settings) -> dict[str, str]:
+    """The environment of a child process that must use ``settings``' embedder (backend, ONNX cache)."""
+    extra = {"ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
+    if settings.onnx_cache_dir:
+        extra["ASSISTANT_ONNX_CACHE_DIR"] = str(settings.onnx_cache_dir)
+    return child_env(extra)

@@ -38,5 +38,25 @@ def render(results: dict) -> str:
                  f"{f['peak_rss_mb']:.0f}"] for n, f in sizes.items()]
         lines += [f"serving ({results['serve_backend']}; synthetic corpora, a fresh process each)"]
         lines += _table(header, rows) + [""]
-    lines.append(f"assistant --help: {results.get('help_s', 0):.2f} s ({results.get('help_cpu_s', 0):.2f} s CPU)")
-    return "\n".join(lines)
+    if "large_file" in results:
+        lines += _large_file(results["large_file"]) + [""]
+    if "help_s" in results:
+        lines.append(f"assistant --help: {results['help_s']:.2f} s ({results['help_cpu_s']:.2f} s CPU)")
+    return "\n".join(lines).rstrip("\n")
+
+
+def _large_file(f: dict) -> list[str]:
+    """The killed ingest and its resume side by side, then whether the resume kept its promise."""
+    header = ["large file run", "chunks", "s", "CPU s", "chunks/s", "peak RSS MB"]
+    rows = [["killed at half", f["committed_at_kill"], f"{f['killed_run_s']:.1f}", f"{f['killed_run_cpu_s']:.1f}",
+             f"{f['killed_run_chunks_per_s']:.1f}", f"{f['killed_run_peak_rss_mb']:.0f}"],
+            ["resume", f["resume_embedded"], f"{f['resume_s']:.1f}", f"{f['resume_cpu_s']:.1f}",
+             f"{f['resume_chunks_per_s']:.1f}", f"{f['resume_peak_rss_mb']:.0f}"]]
+    ok = f["resume_embedded_only_the_rest"] and f["index_complete"]
+    verdict = (f"{'PASS' if ok else 'FAIL'}: the resume embedded {f['resume_embedded']} of the "
+               f"{f['chunks'] - f['committed_at_kill']} chunks not stored; the index holds {f['index_chunks']} of "
+               f"{f['chunks']}")
+    title = (f"large file ({f['backend']}; {f['file_mb']:.1f} MB, {f['chunks']} chunks of up to {f['chunk_size']} "
+             "characters, one ingest killed with SIGKILL)")
+    return [title, *_table(header, rows), verdict]
+

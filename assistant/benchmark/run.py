@@ -7,6 +7,8 @@
 3. At each synthetic size: build, no-change re-ingest, and in a fresh process warm-up time, warm
    ``ask()`` p50/p95 and peak memory.
 4. ``assistant --help``.
+5. On request (``large_file_mb``), a file that large whose ingest is killed half-way and resumed
+   (``assistant.benchmark.large``); ``only_large`` measures that alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.benchmark import measure, synthetic
+from assistant.benchmark.measure import child_env_for, settings_for
 
 COLD_QUESTION = "How much is Japan investing in chips and AI?"
 POOL_MAX = 2000  # distinct sections in a synthetic corpus; the rest of its chunks repeat them
@@ -33,20 +36,9 @@ class BenchOptions:
     quick: bool = False
     doc_dirs: list[Path] = field(default_factory=list)
     work_dir: Path | None = None
+    large_file_mb: float | None = None  # None: no large-file measurement
+    only_large: bool = False  # the large-file measurement alone
     log: object = print
-
-
-def _settings(corpus: Path, index: Path, backend: str):
-    from assistant.settings import Settings
-
-    return Settings.load(corpus_dir=corpus, index_dir=index, embedding_backend=backend)
-
-
-def _env(settings) -> dict[str, str]:
-    extra = {"ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
-    if settings.onnx_cache_dir:
-        extra["ASSISTANT_ONNX_CACHE_DIR"] = str(settings.onnx_cache_dir)
-    return measure.child_env(extra)
 
 
 def dev_questions(limit: int) -> list[str]:
@@ -59,12 +51,18 @@ def dev_questions(limit: int) -> list[str]:
     return list(dict.fromkeys(mixed))[:limit] or [COLD_QUESTION]
 
 
+def _split_words(texts: list[str]) -> tuple[list[str], list[str]]:
+    """(chunk texts, single words): a chunk holds at least a sentence, a vocabulary entry one word."""
+    chunks = [t for t in texts if len(t.split()) > 1]
+    return chunks, [t for t in texts if len(t.split()) <= 1]
+
+
 def ingest_vs_encode(backend: str, docs: Path, work: Path, cold_runs: int, log) -> dict[str, object]:
     """Ingest ``docs`` with ``backend``, then embed the same chunk texts bare; re-ingest; cold CLI ask."""
     from assistant.index.embeddings import embeddings_for
     from assistant.pipeline import Assistant
 
-    settings = _settings(docs, work / f"index-{backend}", backend)
+    settings = settings_for(docs, work / f"index-{backend}", backend)
     start = time.perf_counter()
     cached = embeddings_for(settings)  # model load (and a first ONNX export) kept out of both timings
     load_s = time.perf_counter() - start
@@ -76,7 +74,9 @@ def ingest_vs_encode(backend: str, docs: Path, work: Path, cold_runs: int, log) 
         ingest_s, ingest_cpu = time.perf_counter() - start, time.process_time() - cpu
     finally:
         cached.inner = recorder.inner
-    texts = recorder.texts
+    # The ingest also embeds the corpus's frequent words for the answerer (single words, saved with
+    # the index); the bare encode is compared on the chunks alone, while the ingest time includes both.
+    texts, vocabulary = _split_words(recorder.texts)
     start, cpu = time.perf_counter(), time.process_time()
     recorder.inner.embed_documents(texts)
     encode_s, encode_cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -86,11 +86,12 @@ def ingest_vs_encode(backend: str, docs: Path, work: Path, cold_runs: int, log) 
     mb = sum(f.stat().st_size for f in docs.iterdir() if f.is_file()) / 1e6
     log(f"  {backend}: {len(texts)} chunks, ingest {ingest_s:.1f} s, bare encode {encode_s:.1f} s")
     cli = [*measure.assistant_command(), "ask", COLD_QUESTION, "--corpus", str(docs), "--index", str(settings.index_dir)]
-    env = _env(settings)
+    env = child_env_for(settings)
     cold = measure.median_run(cli, env, cold_runs)
     heavy = measure.imports_in(cli, env, ("torch", "sentence_transformers", "transformers", "chromadb", "onnxruntime"))
     return {
         "chunks": len(texts),
+        "vocabulary_words": len(vocabulary),
         "corpus_mb": round(mb, 3),
         "load_s": round(load_s, 3),
         "ingest_s": round(ingest_s, 3),
@@ -118,7 +119,7 @@ def size_run(size: int, pool: list[str], backend: str, work: Path, questions: li
 
     corpus, index = work / f"corpus-{size}", work / f"index-{size}"
     files, nbytes = synthetic.build_synthetic(corpus, size, pool)
-    settings = _settings(corpus, index, backend)
+    settings = settings_for(corpus, index, backend)
     cached = embeddings_for(settings)
     recorder = measure.RecordingEmbeddings(cached.inner)
     cached.inner = recorder
@@ -131,11 +132,11 @@ def size_run(size: int, pool: list[str], backend: str, work: Path, questions: li
     start = time.perf_counter()
     Assistant(settings=settings).ingest(progress=False)
     reingest_s = time.perf_counter() - start
-    log(f"  {size} chunks: built in {build_s:.1f} s ({len(recorder.texts)} texts embedded), re-ingest {reingest_s:.3f} s")
+    log(f"  {size} chunks: built in {build_s:.1f} s ({len(_split_words(recorder.texts)[0])} chunk texts embedded), re-ingest {reingest_s:.3f} s")
     spec = work / f"serve-{size}.json"
     spec.write_text(json.dumps({"corpus": str(corpus), "index": str(index), "questions": questions, "repeats": repeats}))
-    seconds, done = measure.timed_run([sys.executable, "-m", "assistant.benchmark.serve_worker", str(spec)],
-                                      _env(settings), timeout=3600)
+    _, done = measure.timed_run([sys.executable, "-m", "assistant.benchmark.serve_worker", str(spec)],
+                                child_env_for(settings), timeout=3600)
     if done.returncode:
         raise RuntimeError(f"serving {size} chunks failed: {done.stderr.strip()[-800:]}")
     served = measure.last_json_line(done.stdout)
@@ -146,7 +147,7 @@ def size_run(size: int, pool: list[str], backend: str, work: Path, questions: li
         "files": files,
         "corpus_mb": round(nbytes / 1e6, 3),
         "files_indexed": len(getattr(built, "added", ())),
-        "distinct_texts_embedded": len(recorder.texts),
+        "distinct_texts_embedded": len(_split_words(recorder.texts)[0]),
         "build_s": round(build_s, 3),
         "reingest_s": round(reingest_s, 3),
         **served,
@@ -154,57 +155,71 @@ def size_run(size: int, pool: list[str], backend: str, work: Path, questions: li
 
 
 def run_bench(options: BenchOptions) -> dict[str, object]:
-    """Run every measurement; returns the JSON-ready results."""
+    """Run every measurement asked for; returns the JSON-ready results."""
     from assistant.settings import Settings
 
     log = options.log
-    quick = options.quick
     serve_backend = options.serve_backend or Settings.load().embedding_backend
     dirs = options.doc_dirs or synthetic.default_doc_dirs()
     if not synthetic.doc_files(dirs):
         raise FileNotFoundError("no documents to benchmark with; pass --docs FOLDER")
+    if options.only_large and not options.large_file_mb:
+        raise ValueError("only the large-file measurement was asked for, without its size; pass --large-file MB")
     results: dict[str, object] = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": _machine(),
-        "quick": quick,
+        "quick": options.quick,
         "serve_backend": serve_backend,
-        "ingest": {},
-        "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="assistant-bench-", dir=options.work_dir) as tmp:
         work = Path(tmp)
-        docs = synthetic.copy_corpus(dirs, work / "docs", limit=4 if quick else None)
-        log(f"ingest vs bare encode ({len(list(docs.iterdir()))} documents)")
-        for backend in dict.fromkeys(options.backends):
-            results["ingest"][backend] = ingest_vs_encode(backend, docs, work, 1 if quick else 3, log)
-        torch_rate = results["ingest"].get("torch", {}).get("encode_chunks_per_s")
-        for figures in results["ingest"].values():
-            if torch_rate:
-                figures["ingest_vs_torch_encode"] = round(figures["ingest_chunks_per_s"] / torch_rate, 3)
-        questions = dev_questions(5 if quick else 100)
-        sentences = synthetic.sentences(dirs)
-        chunk_chars = Settings.load().chunk_size - 150
-        pool = synthetic.section_pool(sentences, min(max(options.sizes, default=0), POOL_MAX), chunk_chars)
-        log(f"synthetic corpora ({serve_backend}; {len(pool)} distinct sections from {len(sentences)} sentences)")
-        for size in options.sizes:
-            results["sizes"][str(size)] = size_run(size, pool, serve_backend, work, questions, 1 if quick else 2, log)
-        help_args = [*measure.assistant_command(), "--help"]
-        helped = measure.median_run(help_args, measure.child_env(), 3)
-        results["help_s"], results["help_cpu_s"] = helped["median_s"], helped["cpu_s"]
+        if not options.only_large:
+            results.update(_ingest_and_sizes(options, dirs, serve_backend, work))
+        if options.large_file_mb:
+            from assistant.benchmark.large import large_file
+
+            # The serving backend: the one a user's ingest runs with unless they choose another.
+            results["large_file"] = large_file(options.large_file_mb, serve_backend, work / "large", log, dirs)
     results["peak_rss_mb"] = measure.peak_rss_mb()
+    return results
+
+
+def _ingest_and_sizes(options: BenchOptions, dirs: list[Path], serve_backend: str, work: Path) -> dict[str, object]:
+    """Points 1 to 4: ingest against a bare encode per backend, the synthetic sizes, ``--help``."""
+    from assistant.settings import Settings
+
+    log, quick = options.log, options.quick
+    results: dict[str, object] = {"ingest": {}, "sizes": {}}
+    docs = synthetic.copy_corpus(dirs, work / "docs", limit=4 if quick else None)
+    log(f"ingest vs bare encode ({len(list(docs.iterdir()))} documents)")
+    for backend in dict.fromkeys(options.backends):
+        results["ingest"][backend] = ingest_vs_encode(backend, docs, work, 1 if quick else 3, log)
+    torch_rate = results["ingest"].get("torch", {}).get("encode_chunks_per_s")
+    for figures in results["ingest"].values():
+        if torch_rate:
+            figures["ingest_vs_torch_encode"] = round(figures["ingest_chunks_per_s"] / torch_rate, 3)
+    questions = dev_questions(5 if quick else 100)
+    sentences = synthetic.sentences(dirs)
+    chunk_chars = Settings.load().chunk_size - 150
+    pool = synthetic.section_pool(sentences, min(max(options.sizes, default=0), POOL_MAX), chunk_chars)
+    log(f"synthetic corpora ({serve_backend}; {len(pool)} distinct sections from {len(sentences)} sentences)")
+    for size in options.sizes:
+        results["sizes"][str(size)] = size_run(size, pool, serve_backend, work, questions, 1 if quick else 2, log)
+    help_args = [*measure.assistant_command(), "--help"]
+    helped = measure.median_run(help_args, measure.child_env(), 3)
+    results["help_s"], results["help_cpu_s"] = helped["median_s"], helped["cpu_s"]
     return results
 
 
 def _machine() -> dict[str, object]:
     import os
+    from importlib.metadata import PackageNotFoundError, version
 
     versions = {}
     for name in ("onnxruntime", "torch", "chromadb", "sentence-transformers", "bm25s"):
         try:
-            from importlib.metadata import version
-
             versions[name] = version(name)
-        except Exception:  # not installed: leave it out
-            pass
+        except PackageNotFoundError:  # not installed: leave it out
+            continue
     return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
             "versions": versions}

@@ -92,16 +92,18 @@ def fit(samples: Sequence[Sample], trained_on: Sequence[str]) -> Calibration:
     scores = [calibration.scores(s.question, s.candidates) for s in samples]  # the ranker is fixed now
     best = (-1.0, 0.0, 0.0, 0.0)
     for ratio in SECOND_RATIO_GRID:
-        for margin in RELATIVE_MARGIN_GRID:
-            row = []
-            for floor in MIN_RELEVANCE_GRID:
+        grid = np.zeros((len(RELATIVE_MARGIN_GRID), len(MIN_RELEVANCE_GRID)))
+        for i, margin in enumerate(RELATIVE_MARGIN_GRID):
+            for j, floor in enumerate(MIN_RELEVANCE_GRID):
                 calibration.min_relevance, calibration.relative_margin, calibration.second_ratio = floor, margin, ratio
-                row.append(score(samples, calibration, scores))
-            for i, floor in enumerate(MIN_RELEVANCE_GRID):
-                # A floor is judged with its neighbours: with a few hundred cases one or two
-                # questions make a lone peak, and a lone peak does not carry to other corpora.
-                smooth = sum(row[max(0, i - 1) : i + 2]) / len(row[max(0, i - 1) : i + 2])
-                # Ties keep the first found: strict on the second sentence, permissive on the floor.
+                grid[i, j] = score(samples, calibration, scores)
+        for i, margin in enumerate(RELATIVE_MARGIN_GRID):
+            for j, floor in enumerate(MIN_RELEVANCE_GRID):
+                # A point is judged with its neighbours in both thresholds: with a few hundred cases
+                # one or two questions make a lone peak (or a ridge at an extreme), and those do not
+                # carry to other corpora; a broad plateau does.
+                smooth = float(grid[max(0, i - 1) : i + 2, max(0, j - 1) : j + 2].mean())
+                # Ties keep the first found: strict on the second sentence, permissive on the thresholds.
                 if smooth > best[0] + 1e-9:
                     best = (smooth, floor, margin, ratio)
     calibration.min_relevance, calibration.relative_margin, calibration.second_ratio = best[1:]

@@ -4,7 +4,10 @@ built once when a collection is complete and saved beside it.
 Files live in ``<index_dir>/keywords/<collection>/``: named after the collection they describe, so a
 reader never pairs one collection's vectors with another's keywords, and deleted with it. They are
 written before the live manifest switches to the collection (a reader of the new manifest finds
-them) and published by one directory rename, so a reader sees all of them or none. ``stats.json``
+them) and published by one directory rename, so a reader sees all of them or none. ``words.npz``
+holds the vectors of the corpus's frequent words (``text/vocabulary.py``) from the collection's own
+embedder, so the answerer's warm-up reads them instead of computing them; it is optional (an index
+saved without an embedder at hand has none, and readers compute them). ``stats.json``
 records a digest of the chunk ids in row order and of the tokeniser; a reader whose chunks or
 tokeniser differ, or who finds the files missing or damaged, builds them again from the chunks.
 
@@ -31,6 +34,7 @@ from assistant.text.words import STOPWORDS, content_terms
 log = logging.getLogger(__name__)
 
 KEYWORDS = "keywords"
+WORDS = "words.npz"
 FORMAT = 1  # bump when what is saved, or how it is computed, changes
 K1, B, EPSILON = 1.5, 0.75, 0.25
 _PROBE = "Japan's 10-trillion-yen AI-powered chip plants, Rapidus and TSMC's Kumamoto fabs"
@@ -59,10 +63,11 @@ def ids_digest(chunks: Sequence[Chunk]) -> str:
 class KeywordIndex:
     """BM25 rows in the order of the chunks it was built from, and the corpus statistics."""
 
-    def __init__(self, bm25: Any, stats: CorpusStats, digest: str) -> None:
+    def __init__(self, bm25: Any, stats: CorpusStats, digest: str, word_vectors: dict | None = None) -> None:
         self.bm25 = bm25  # a bm25s.BM25, or None for an empty index
         self.stats = stats
         self.digest = digest
+        self.word_vectors = word_vectors  # frequent word -> vector, or None when not saved
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> "KeywordIndex":
@@ -111,6 +116,8 @@ class KeywordIndex:
                 self.bm25.save(str(tmp), show_progress=False)
             meta = {"format": FORMAT, "fingerprint": _fingerprint(), "ids": self.digest, **self.stats.to_counts()}
             (tmp / "stats.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            if self.word_vectors:
+                _save_words(tmp / WORDS, self.word_vectors)
             for path in tmp.iterdir():
                 _fsync(path)
             os.rename(tmp, final)  # fails when another process published first: theirs is as good
@@ -139,6 +146,7 @@ class KeywordIndex:
                 if bm25.scores["num_docs"] != len(chunks):
                     return None
             stats = CorpusStats.from_counts(meta["n"], meta["df"], meta["proper"])
+            vectors = _load_words(folder / WORDS) if (folder / WORDS).is_file() else None
         except FileNotFoundError:
             return None
         except Exception as exc:  # noqa: BLE001 - damaged files of any kind mean "build it again"
@@ -146,7 +154,7 @@ class KeywordIndex:
                 "the keyword index in %s cannot be read (%s: %s); rebuilding it", folder, type(exc).__name__, exc
             )
             return None
-        return cls(bm25, stats, meta["ids"])
+        return cls(bm25, stats, meta["ids"], vectors)
 
 
 def open_keywords(index_dir: Path | None, collection: str, chunks: Sequence[Chunk]) -> KeywordIndex:
@@ -179,6 +187,24 @@ def drop_stale_keywords(index_dir: Path, keep: set[str]) -> None:
     for path in entries:
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _save_words(path: Path, vectors: dict) -> None:
+    import numpy as np
+
+    with path.open("wb") as f:
+        # float32 is what the embedders return: stored as computed, read back exactly
+        np.savez(f, words=np.array(list(vectors), dtype=str), vectors=np.array(list(vectors.values()), dtype=np.float32))
+
+
+def _load_words(path: Path) -> dict:
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as data:
+        words, vectors = data["words"], data["vectors"].astype(np.float64)
+    if len(words) != len(vectors):
+        raise ValueError(f"{len(words)} words but {len(vectors)} vectors")
+    return dict(zip(words.tolist(), vectors))
 
 
 def _okapi(docs: list[list[str]]) -> Any:

@@ -16,7 +16,8 @@ from assistant.text.names import name_runs
 from assistant.text.words import FOOTNOTE_RE, content_terms
 
 NEGATION_RE = re.compile(r"\b(?:not|no longer|never|no|none|neither|nor|without|cannot|n't|unlikely|fail(?:s|ed)? to)\b|n't\b", re.I)
-CAPITALISED_RE = re.compile(r"(?<=[\w,;:()\"'-] )[A-Z][A-Za-z]+|(?<=[a-z]-)[A-Z][A-Za-z]+")
+# A word starting with a capital, letters of any script and digits included ("François", "GH200", "RM500").
+CAPITALISED_RE = re.compile(r"(?<=[\w,;:()\"'-] )[^\W\d_][^\W_]+|(?<=[a-z]-)[^\W\d_][^\W_]+")
 MIN_COVERAGE = 0.75  # share of content words the cited text must hold (or a close synonym of)
 MIN_SYNONYM = 0.72  # word-to-word cosine that counts as a close synonym (MiniLM: "cost"~"price" 0.74)
 
@@ -39,7 +40,7 @@ def missing_names(claim: str, source_norm: str, proper: frozenset[str]) -> list[
         words += [whole] if whole and f" {whole} " not in source_norm else []
     # Capitalised words inside the sentence are names too, even where the name grammar does not
     # see them ("post-Fukushima", "Samsung-friendly").
-    words += [w.lower() for w in CAPITALISED_RE.findall(claim)]
+    words += [w.lower() for w in CAPITALISED_RE.findall(claim) if w[0].isupper()]
     return [w for w in dict.fromkeys(words) if f" {w} " not in source_norm]
 
 

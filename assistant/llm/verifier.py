@@ -194,19 +194,23 @@ def _restated_with_other_figures(claim: str, texts: list[str]) -> str:
     """The first source sentence that ``claim`` restates word for word but for its figures, when the
     figures differ ("the rate went from 8 to 25 percent" against "... from 8 to 15 percent"); "".
     Right words around a wrong number is the commonest changed fact, and the sentences around the
-    right one often hold the wrong number."""
+    right one often hold the wrong number. A sentence that also restates one with its own figures is
+    faithful to that one: two cited reports giving different figures is the sources' disagreement,
+    not the model's."""
     own = {t for t in content_terms(claim) if not any(c.isdigit() for c in t)}
     if not own:
         return ""
+    other = ""
     for text in texts:
         if len(split_sentences(text)) != 1:
             continue
         theirs = {t for t in content_terms(text) if not any(c.isdigit() for c in t)}
         if not theirs or len(own & theirs) < RESTATED * len(own) or len(own & theirs) < RESTATED * len(theirs):
             continue
-        if missing_quantities(claim, FOOTNOTE_RE.sub(" ", text)):
-            return " ".join(text.split())[:80]
-    return ""
+        if not missing_quantities(claim, FOOTNOTE_RE.sub(" ", text)):
+            return ""
+        other = other or " ".join(text.split())[:80]
+    return other
 
 
 def _quotes(claim: str, spans: list[Span]) -> bool:

@@ -22,12 +22,13 @@ MONTHS = (
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 
-AMOUNT_RE = re.compile(
+_MONEY = (
     rf"(?:[$€£¥₩]\s?{_NUM}(?:[\s-]*{_SCALE}\b)?)"
     rf"|(?:\b{_NUM}[\s-]*(?:{_SCALE}[\s-]*)?(?:{_CURRENCY_WORD}\b|%|percent\b))"
-    rf"|(?:\b{_NUM}[\s-]*{_SCALE}\b)",
-    re.IGNORECASE,
 )
+MONEY_RE = re.compile(_MONEY, re.IGNORECASE)
+AMOUNT_RE = re.compile(rf"{_MONEY}|(?:\b{_NUM}[\s-]*{_SCALE}\b)", re.IGNORECASE)
+_BARE_SCALED_RE = re.compile(rf"\b{_NUM}[\s-]*(?:trillion|billion|million|thousand|bn|mn|tn)\b", re.IGNORECASE)
 PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)s?\b")
 DATE_RE = re.compile(
@@ -40,6 +41,29 @@ ORDINAL_RE = re.compile(
     r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b",
     re.IGNORECASE,
 )
+
+
+_NUMERATORS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "nine": 9}
+_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+# Shares said in words: "a third", "two-fifths", "three quarters", "half of" ("the second half of
+# 2024" is a time, and so is "the first quarter": they have no numerator word).
+FRACTION_RE = re.compile(
+    rf"(?<!and )\b({'|'.join(_NUMERATORS)})[\s-]+(half|thirds?|quarters?|fifths?|tenths?)\b|\b(?<!first )(?<!second )half(?= of\b)",
+    re.IGNORECASE,
+)
+
+
+def fractions(text: str) -> list[str]:
+    return [m.group(0) for m in FRACTION_RE.finditer(text)]
+
+
+def fraction_values(text: str) -> list[str]:
+    """Shares said in words, as "numerator/denominator": "two-fifths" -> "2/5"."""
+    out = []
+    for m in FRACTION_RE.finditer(text):
+        top, bottom = (m.group(1) or "one").lower(), (m.group(2) or "half").lower().rstrip("s")
+        out.append(f"{_NUMERATORS[top]}/{_DENOMINATORS[bottom]}")
+    return out
 
 
 MULTIPLIER_RE = re.compile(r"\b(?:double[sd]?|doubling|triple[sd]?|tripling|quadruple[sd]?|halve[sd]?|\w+fold)\b", re.I)
@@ -62,12 +86,15 @@ def amounts(text: str) -> list[str]:
 
 
 def numbers(text: str) -> list[str]:
-    """Counts: numbers that are not years and not part of a money amount."""
-    money = [m.span() for m in AMOUNT_RE.finditer(text)]
+    """Counts: numbers that are not years and not part of a money amount or a share; a count with a
+    scale word is kept whole ("14.5 million" units). "One of" picks one out, it counts nothing."""
+    money = [m.span() for m in MONEY_RE.finditer(text)]
+    scaled = {m.start(): m.group(0) for m in _BARE_SCALED_RE.finditer(text)}
     return [
-        m.group(0)
+        scaled.get(m.start(), m.group(0))
         for m in NUMBER_RE.finditer(text)
         if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in money)
+        and not (m.group(0).lower() == "one" and text[m.end() : m.end() + 3].lower() == " of")
     ]
 
 
