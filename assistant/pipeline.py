@@ -137,6 +137,10 @@ class Assistant:
                     raise
         answerer = ExtractiveAnswerer(self.settings, self._embeddings)
         answerer.warm_up([text for _, text, _ in retriever.chunks], retriever.word_vectors)
+        if retriever.word_vectors is None and self.settings.index_dir is not None:
+            from assistant.index.keywords import save_word_vectors
+
+            save_word_vectors(self.settings.index_dir, live.manifest.collection, answerer.builder.word_vectors)
         self._index = _OpenIndex(retriever, answerer, live.token)
         self._retriever, self._answerer, self._generator = retriever, answerer, None
 

@@ -119,28 +119,31 @@ def test_a_large_corpus_is_read_page_by_page(indexed, monkeypatch):
     assert store.stored_ids(chroma_client(settings).get_collection(live.collection)) == live.ids()
 
 
-def test_the_frequent_words_vectors_are_saved_with_the_index_and_read_instead_of_computed(indexed):
+def test_the_first_reader_saves_the_frequent_words_vectors_and_later_readers_read_them(indexed):
     settings, manifest = indexed
-    chunks = all_chunks(open_store(settings, None, manifest.collection, chroma_client(settings)))
-    saved = KeywordIndex.load(settings.index_dir, manifest.collection, chunks)
-    assert saved.word_vectors and "kumamoto" in saved.word_vectors
+    words_file = settings.index_dir / KEYWORDS / manifest.collection / WORDS
+    assert not words_file.exists()  # the ingest leaves them to the first reader
 
-    reader = Assistant(settings=settings)
-    reader.warm_up()
-    words = reader._current().answerer.builder.word_vectors
-    assert set(saved.word_vectors) <= set(words)
-    # the saved vectors are the ones a reader would compute, to the last bit of their float32
+    first = Assistant(settings=settings)
+    first.warm_up()
+    assert first._current().retriever.word_vectors is None and words_file.is_file()
+    answers = [first.ask(q).text for q in QUESTIONS]
+
+    later = Assistant(settings=settings)
+    later.warm_up()
+    saved = later._current().retriever.word_vectors
+    assert saved and "kumamoto" in saved
+    # the saved vectors are the ones a reader computes, to the last bit of their float32
     from assistant.text.vocabulary import word_vectors
 
-    fresh = word_vectors(["kumamoto", "engineers"], reader._embeddings)
-    for w, v in fresh.items():
-        assert (saved.word_vectors[w] == v.astype("float32").astype("float64")).all()
+    for w, v in word_vectors(["kumamoto", "engineers"], later._embeddings).items():
+        assert (saved[w] == v.astype("float32").astype("float64")).all()
+    assert [later.ask(q).text for q in QUESTIONS] == answers
 
-    # without the file a reader computes them, and answers the same
-    answers = [reader.ask(q).text for q in QUESTIONS]
-    (settings.index_dir / KEYWORDS / manifest.collection / WORDS).unlink()
+    # a damaged file is ignored: the reader computes them again and answers the same
+    words_file.write_bytes(b"not a numpy file")
     other = Assistant(settings=settings)
     other.warm_up()
     assert other._current().retriever.word_vectors is None
-    assert set(saved.word_vectors) <= set(other._current().answerer.builder.word_vectors)
     assert [other.ask(q).text for q in QUESTIONS] == answers
+    assert KeywordIndex.load(settings.index_dir, manifest.collection, other._current().retriever.chunks).word_vectors

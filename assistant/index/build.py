@@ -19,7 +19,6 @@ from assistant.errors import IndexStoreError
 from assistant.index import store
 from assistant.index.chunking import iter_chunks
 from assistant.index.keywords import KeywordIndex, drop_stale_keywords, has_keywords
-from assistant.text.vocabulary import frequent_words, word_vectors
 from assistant.index.manifest import BUILDING, LIVE, Manifest, chunk_id, discard, entry_ids
 from assistant.settings import Settings
 
@@ -158,7 +157,7 @@ class Build:
         self.commit()
         bar.update(len(batch))
 
-    def switch(self, live: Manifest | None, embeddings=None) -> Manifest:
+    def switch(self, live: Manifest | None) -> Manifest:
         """Make this build the live index (one atomic rename), keeping the replaced collection one
         generation longer for questions still reading it."""
         manifest = self.manifest
@@ -168,7 +167,7 @@ class Build:
         if live and live.collection and live.collection != manifest.collection:
             if not self.settings.chroma_url or store.is_own(live.collection, self.settings):
                 manifest.previous = live.collection
-        save_keywords(self.settings, self.collection, manifest.collection, embeddings)  # before readers can open it
+        save_keywords(self.settings, self.collection, manifest.collection)  # before readers can open it
         _save(manifest, self.settings.index_dir, LIVE)
         discard(self.settings.index_dir, BUILDING)
         return manifest
@@ -183,19 +182,15 @@ def _save(manifest: Manifest, index_dir: Path, name: str) -> None:
         ) from None
 
 
-def save_keywords(settings: Settings, collection, name: str, embeddings=None) -> None:
-    """Build and save the keyword index of a complete collection, unless it is there already, with
-    the vectors of its frequent words when ``embeddings`` is given. A failure only costs readers the
-    time to build it themselves, so it never fails the ingest."""
+def save_keywords(settings: Settings, collection, name: str) -> None:
+    """Build and save the keyword index of a complete collection, unless it is there already. A
+    failure only costs readers the time to build it themselves, so it never fails the ingest."""
     if has_keywords(settings.index_dir, name):
         return
     try:
         with store.store_errors(settings, "reading the index", narrow=True):
             chunks = store.all_chunks(collection, lean=True)
-        keywords = KeywordIndex.build(chunks)
-        if embeddings is not None:
-            keywords.word_vectors = word_vectors(frequent_words([text for _, text, _ in chunks]), embeddings)
-        keywords.save(settings.index_dir, name)
+        KeywordIndex.build(chunks).save(settings.index_dir, name)
     except (OSError, IndexStoreError) as exc:
         _log.warning("could not save the keyword index (%s); readers will build it", exc)
 

@@ -201,7 +201,7 @@ class _Ingest:
             if {s: e for s, e in live.files.items() if e.get("skipped")} != skipped:
                 live.files = {**live.indexed(), **skipped}
                 live.save(self.settings.index_dir)  # only skip reasons changed: same collection
-            save_keywords(self.settings, state.live_collection, live.collection, self.embeddings)  # an index from before they were saved
+            save_keywords(self.settings, state.live_collection, live.collection)  # an index from before they were saved
         else:
             if build is None:
                 build = Build.start(self.settings, client, rebuild=fresh, log=self.log)
@@ -211,7 +211,7 @@ class _Ingest:
             build.manifest.files.update(skipped)
             build.commit()
             self.report.embedded = build.embedded
-            final = build.switch(state.live, self._embeddings())
+            final = build.switch(state.live)
         drop_stale_collections(self.settings, client, {final.collection, final.previous} - {""}, self.log)
         self._classify(live, final)
         self.report.chunks = final.chunk_count()
