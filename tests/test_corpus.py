@@ -1,10 +1,12 @@
 """The seed article in corpus/ is the source text, verbatim, as clean Markdown."""
 
 import re
+import subprocess
+import sys
 
 import frontmatter
 import pytest
-from conftest import CORPUS, ROOT, SEED_DOC
+from conftest import CORPUS, DATA, ROOT, SEED_DOC
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 CHROME = {"3 Sources", "Share", "News article", "TheOutpost.ai", "Instagram logo", "LinkedIn logo"}
@@ -41,3 +43,14 @@ def test_front_matter_and_footnotes():
     assert "population[^1][^2][^3]." in post.content
     for chrome in ("3 Sources", "Share\n", "News article", "Instagram"):
         assert chrome not in post.content
+
+
+@pytest.mark.parametrize("corpus", sorted(p.name for p in (DATA / "corpora").iterdir() if (p / "questions.jsonl").is_file()))
+def test_every_dev_corpus_passes_its_validator(corpus):
+    """Evidence strings stand in the documents, answers are findable, kinds and shares are met and
+    the held-out country is never named (``tests/data/corpora/_check.py``)."""
+    done = subprocess.run(
+        [sys.executable, str(DATA / "corpora" / "_check.py"), str(DATA / "corpora" / corpus)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("OK"), done.stdout[-2000:]

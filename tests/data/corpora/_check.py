@@ -1,6 +1,7 @@
-"""Validate the eu-asia-chips evaluation corpus.
+"""Validate an evaluation corpus (``<corpus>/docs/*`` and its ``questions.jsonl``).
 
-Run:  python3 tests/data/corpora/eu-asia-chips/_check.py
+Run:  python3 tests/data/corpora/_check.py tests/data/corpora/<corpus> [QUESTIONS_FILE] [--part]
+(``--part`` checks one half while a corpus is written in two halves: half the minimum counts.)
 Needs: stdlib + beautifulsoup4 + pypdf.
 
 Checks
@@ -25,14 +26,21 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-HERE = Path(__file__).resolve().parent
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+if not ARGS:
+    sys.exit(__doc__)
+HERE = Path(ARGS[0]).resolve()
 NON_DOCS = {"SOURCES.md", "questions.jsonl"}
+PART = "--part" in sys.argv
+QUESTIONS = Path(ARGS[1]).resolve() if len(ARGS) > 1 else HERE / "questions.jsonl"
 MIN_KINDS = {
     "factual": 18, "numeric": 14, "paraphrase": 8, "cross-document": 6, "conflicting-source": 5,
     "publisher-scoped": 5, "follow-up": 6, "keyword": 4, "unanswerable": 20,
 }
+if PART:
+    MIN_KINDS = {k: -(-n // 2) for k, n in MIN_KINDS.items()}
 # Terms that must never appear (kept rot13-encoded so this file does not mention them either).
-BANNED = re.compile(r"\b(" + codecs.decode("wncna|wncnarfr|encvqhf|xhznzbgb|wnfz|fbsgonax|fbal|lra|gbxlb|avxxrv|erarfnf|xvbkvn", "rot13") + r")\b", re.I)
+BANNED = re.compile(r"\b(" + codecs.decode("wncna|wncnarfr|encvqhf|xhznzbgb|wnfz|fbsgonax|fbal|lra|gbxlb|avxxrv|erarfnf|xvbkvn|bfnxn", "rot13") + r")\b", re.I)
 
 
 def ws(s):
@@ -69,11 +77,11 @@ def main():
     norm_docs = {k: norm_answer(v) for k, v in docs.items()}
 
     fmt = Counter(Path(n).suffix for n in docs)
-    if len(docs) < 26:
+    if len(docs) < (13 if PART else 26):
         errors.append(f"only {len(docs)} documents")
 
-    for name in list(docs) + ["SOURCES.md", "questions.jsonl"]:
-        path = HERE / name if name in ("SOURCES.md", "questions.jsonl") else HERE / "docs" / name
+    for name in list(docs) + [QUESTIONS.name]:
+        path = QUESTIONS if name == QUESTIONS.name else HERE / "docs" / name
         if not path.exists():
             errors.append(f"missing {name}")
             continue
@@ -83,7 +91,7 @@ def main():
             errors.append(f"{name}: banned term {m.group(0)!r}")
 
     questions = []
-    with open(HERE / "questions.jsonl", encoding="utf-8") as fh:
+    with open(QUESTIONS, encoding="utf-8") as fh:
         for i, line in enumerate(fh, 1):
             if not line.strip():
                 continue
@@ -145,7 +153,7 @@ def main():
     for k, n in MIN_KINDS.items():
         if kinds[k] < n:
             errors.append(f"kind {k}: {kinds[k]} < {n}")
-    if len(questions) < 85:
+    if len(questions) < (42 if PART else 85):
         errors.append(f"only {len(questions)} questions")
     unans = sum(1 for q in questions if not q.get("answerable"))
     if unans < 0.2 * len(questions):
