@@ -94,7 +94,7 @@ class ExtractiveAnswerer:
         chosen = choose(question, candidates, stats, self.calibration)
         if chosen is None:
             return self._abstain(question, best)
-        other = self._disagreeing(question, candidates, chosen, stats)
+        other = self._disagreeing(question, candidates, chosen)
         if other is not None:
             return self._compose(question, [(chosen, question), (other, question)], disagree=True)
         picked = [(chosen, question)]
@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
     # --- scoring -------------------------------------------------------------------------------
 
     def _disagreeing(
-        self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats
+        self, question: ParsedQuestion, cands: list[Candidate], first: Candidate
     ) -> Candidate | None:
         """A sentence of another document giving a different figure for what is asked, when it is
         nearly as good evidence: reports disagree, and the answer must say so, citing both."""
