@@ -64,6 +64,10 @@ def test_quick_bench_writes_every_figure(onnx_cache, tmp_path):
     assert all(ingest[k] > 0 for k in INGEST_KEYS)
     assert ingest["reingest_changed"] == 0
     assert ingest["cold_ask_imports"]["torch"] is False  # a one-shot answer never loads torch
+    baseline = results["library_encode"]  # the issue's baseline: sentence-transformers' own encode()
+    assert baseline["chunks"] == ingest["chunks"] and baseline["encode_chunks_per_s"] > 0
+    assert ingest["ingest_vs_torch_encode"] == round(ingest["ingest_chunks_per_s"] / baseline["encode_chunks_per_s"], 3)
+    assert "sentence-transformers' encode() with its defaults" in done.stdout
     size = results["sizes"]["40"]
     assert SIZE_KEYS <= set(size) and all(size[k] > 0 for k in SIZE_KEYS)
     assert size["distinct_texts_embedded"] <= 40

