@@ -131,3 +131,20 @@ def test_html_and_pdf_documents_answer_with_offsets_and_pages(tmp_path):
     assert load_file(corpus / c.source, corpus).page_content[c.start : c.end] == c.quote
     # the seed still answers beside them
     assert "8.6 billion" in bot.ask("How much did TSMC's factory in southern Japan cost?").text
+
+
+def test_a_hyphenated_name_stands_when_the_report_names_each_party(tmp_path):
+    # Questions join two parties ("Japan-UAE") that reports name apart; the answer must not be refused.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "energy-pact.md").write_text(
+        "# Gulf partnership\n\nJapan and the United Arab Emirates (UAE) agreed in Tokyo to co-fund a data centre "
+        "for AI research.\n\nThe framework agreement was signed by trade minister Kenji Arata and Omar Al Hashimi, "
+        "head of the Abu Dhabi investment office, in March 2025.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    answer = bot.ask("Who signed the Japan-UAE framework agreement?")
+    assert not answer.abstained and "Kenji Arata" in answer.text
+    assert answer.citations[0].source == "energy-pact.md"

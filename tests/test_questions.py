@@ -136,3 +136,15 @@ def test_a_question_wrapped_in_noise_gets_the_plain_answer(seed_bot, wrap):
     wrapped = seed_bot.ask(wrap.format(q=question))
     assert "8.6 billion" in plain.text
     assert wrapped.text == plain.text and [c.quote for c in wrapped.citations] == [c.quote for c in plain.citations]
+
+
+def test_an_acronym_stands_where_the_text_spells_it_out():
+    from assistant.text.names import spelled_out
+
+    assert spelled_out("NIST", "under which the National Institute of Standards and Technology will pay")
+    assert spelled_out("METI", "the Ministry of Economy, Trade and Industry said")
+    assert spelled_out("NSTC", "to operate the National Semiconductor Technology Center.")
+    assert not spelled_out("NIST", "plants in Nevada. Intel Said Tokyo")  # initials across a sentence break
+    # Only initials: an acronym that is not the phrase's initials does not stand, nor does a plain word.
+    assert not spelled_out("NEDO", "the New Energy and Industrial Technology Development Organization")
+    assert not spelled_out("Intel", "Intel")

@@ -16,7 +16,7 @@ from langchain_core.documents import Document
 from assistant.answers import chunk_body
 from assistant.ask.questions import ParsedQuestion, type_facts
 from assistant.ask.retrieval import CorpusStats
-from assistant.text.names import is_demonym
+from assistant.text.names import is_demonym, spelled_out
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
@@ -227,18 +227,21 @@ class CandidateBuilder:
         """Every name, year and amount the question mentions must stand in the evidence's document.
 
         Adjectives of nationality ("Taiwanese", "American") describe rather than name, so a
-        question may use them where the report names the company; they are not required.
+        question may use them where the report names the company; they are not required. A
+        hyphenated name stands when each of its parts does, an acronym when the text spells it out.
         """
         meta = cand.doc.metadata
-        context = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document)).lower()
+        raw = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document))
+        context = raw.lower()
         ctx_stems: set[str] | None = None  # stemming a whole document is costly: once, and only when needed
         for name in question.names:
             low = name.lower()
             if " " not in low and is_demonym(name):
                 continue
-            if low in context:
+            if low in context or spelled_out(name, raw):
                 continue
-            stems = [stem(w) for w in words(name)]
+            # "France-UAE" or "Vanguard-NXP" names two parties that a report names apart.
+            stems = [stem(part) for w in words(name) for part in w.split("-") if part]
             if ctx_stems is None:
                 ctx_stems = set(content_terms(context))
             if stems and all(s in ctx_stems for s in stems):

@@ -89,3 +89,24 @@ def places(text: str, below_country: bool) -> list[str]:
             continue
         out.append(name)
     return out
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_LINKS = frozenset("of and for the on in & de".split())
+
+
+def spelled_out(acronym: str, text: str) -> bool:
+    """Does ``text`` spell ``acronym`` out as the initials of a run of capitalised words, linking
+    words skipped ("NIST": "National Institute of Standards and Technology")? Reports name an
+    agency in full where a question uses its short form."""
+    if not _ACRONYM_RE.fullmatch(acronym):
+        return False
+    initials = ""
+    for word in re.findall(r"[A-Za-z][\w’'-]*|&|[.!?;:()]", text):
+        if word[0].isupper():
+            initials += word[0]
+            if initials.endswith(acronym):
+                return True
+        elif word.lower() not in _LINKS:
+            initials = ""
+    return False
