@@ -148,3 +148,23 @@ def test_a_hyphenated_name_stands_when_the_report_names_each_party(tmp_path):
     answer = bot.ask("Who signed the Japan-UAE framework agreement?")
     assert not answer.abstained and "Kenji Arata" in answer.text
     assert answer.citations[0].source == "energy-pact.md"
+
+
+def test_a_figure_for_another_measure_is_not_the_answer(tmp_path):
+    # The report gives the lab's building cost and staff; asked for its annual budget or its revenue,
+    # the answer is that the sources do not say, not the cost. Asked for the cost, it answers.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lab.md").write_text(
+        "# Sendai photonics lab\n\nThe Sendai photonics lab opened in May 2025 after construction costing "
+        "42 billion yen, paid by the prefecture and three chipmakers.\n\nAbout 300 researchers work at the "
+        "lab, which is run by Tohoku University.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    assert "42 billion yen" in bot.ask("How much did the construction of the Sendai photonics lab cost?").text
+    for question in ("What is the annual operating budget of the Sendai photonics lab?",
+                     "What annual revenue does the Sendai photonics lab earn?"):
+        answer = bot.ask(question)
+        assert answer.abstained and not answer.citations, (question, answer.text)

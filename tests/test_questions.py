@@ -9,7 +9,7 @@ import json
 import pytest
 
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
-from assistant.ask.questions import AMOUNT, ENTITY, NUMBER, PERCENT, PERSON, PLACE, answer_type, split_coordinated, strip_noise
+from assistant.ask.questions import AMOUNT, ENTITY, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, split_coordinated, strip_noise
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym
 from assistant.text.numbers import numbers
@@ -148,3 +148,19 @@ def test_an_acronym_stands_where_the_text_spells_it_out():
     # Only initials: an acronym that is not the phrase's initials does not stand, nor does a plain word.
     assert not spelled_out("NEDO", "the New Energy and Industrial Technology Development Organization")
     assert not spelled_out("Intel", "Intel")
+
+
+@pytest.mark.parametrize(("question", "attribute"), [
+    ("What is the annual operating budget of the Dawn supercomputer?", "budget"),
+    ("How many employees does the fund have?", "employe"),
+    ("What monthly wafer capacity will the plant have?", "capac"),
+    ("What annual revenue does the lab earn?", "revenu"),
+    # Words that only name the kind of figure, or no noun at all: nothing the passage must repeat.
+    ("What share of the fund does the ministry hold?", None),
+    ("How many people will work there?", None),
+    ("How much is the UK putting into the new supercomputer?", None),
+    ("How much did Micron receive?", None),
+    ("Who chairs the venture?", None),  # not a figure question
+])
+def test_the_measure_a_figure_question_asks_for(question, attribute):
+    assert analyse(question).attribute == attribute

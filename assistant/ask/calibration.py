@@ -29,7 +29,9 @@ Its features (``RANK_FEATURES``), all measured by ``candidates.py``:
 The **abstention thresholds** judge the sentence the ranker puts first (``extractive.choose``):
 ``min_relevance`` (least relevance, discounted for question words the evidence leaves unmatched)
 and ``relative_margin`` (a sentence holding the asked type of fact must score at least this share
-of the most relevant one). ``second_ratio`` lets a runner-up join the answer when the ranker
+of the most relevant one). Two rules stand before them, not fit: every name the question mentions
+stands in the sentence's document (``names_ok``), and a figure question's measure ("budget",
+"employees") is named in its passage. ``second_ratio`` lets a runner-up join the answer when the ranker
 rates it nearly as likely (the ratio of their probabilities). All three are chosen by grid search
 on the training sets, maximising the share of questions handled right (answered with the answer, or
 abstained on when the sources do not hold it), each point judged with its neighbours. Weighing
@@ -37,7 +39,7 @@ abstention as much as answering instead (the mean of the two accuracies) was tri
 corpora it refused 27-41 % of answerable questions, so every question counts once, as a user's does.
 
 The fitted model is a JSON file (``calibration.json`` beside this module is the shipped one,
-fit on both dev corpora) with its feature names, so a model never meets features it was not fit on.
+fit on all the dev corpora) with its feature names, so a model never meets features it was not fit on.
 """
 
 from __future__ import annotations

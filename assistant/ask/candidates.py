@@ -228,7 +228,8 @@ class CandidateBuilder:
 
         Adjectives of nationality ("Taiwanese", "American") describe rather than name, so a
         question may use them where the report names the company; they are not required. A
-        hyphenated name stands when each of its parts does, an acronym when the text spells it out.
+        hyphenated name stands when each of its parts does, an acronym when the text spells it out,
+        and a numeral when the text counts it another way ("Big Fund III": "its third phase").
         """
         meta = cand.doc.metadata
         raw = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document))
@@ -244,11 +245,16 @@ class CandidateBuilder:
             stems = [stem(part) for w in words(name) for part in w.split("-") if part]
             if ctx_stems is None:
                 ctx_stems = set(content_terms(context))
-            if stems and all(s in ctx_stems for s in stems):
+            if stems and all(s in ctx_stems or ctx_stems & ROMAN.get(s, set()) for s in stems):
                 continue
             return False
         return True
 
+
+
+# A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
+ROMAN = {r: {str(n), o} for n, (r, o) in enumerate(
+    [("ii", "second"), ("iii", "third"), ("iv", "fourth")], start=2)}
 
 
 def _fact_near_term(cand: Candidate, question: ParsedQuestion, reach: int = 5) -> bool:

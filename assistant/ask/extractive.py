@@ -28,6 +28,7 @@ FIGURES = {AMOUNT, NUMBER, PERCENT, DATE}
 
 
 SAME_SUBJECT = 4.0  # ranker logits per unit of cosine between two sentences' vectors
+SAME_MEASURE = 0.75  # how closely a passage's word must match the measure a figure question asks for
 
 
 def _similarity(a: Candidate, b: Candidate) -> float:
@@ -251,7 +252,7 @@ def choose(
 
     The calibrated ranker orders the sentences; the thresholds judge the one it puts first. A
     question asking for a type of fact needs a sentence holding one, close enough in relevance to
-    the best; question words the corpus never uses, left unmatched by the evidence's passage, are
+    the best, in a passage that names what the figure measures ("budget", "employees"); question words the corpus never uses, left unmatched by the evidence's passage, are
     often the point of a near-miss ("the CEO of TSMC") and discount it.
     """
     weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
@@ -269,6 +270,10 @@ def choose(
     best = max(key(c) for c in usable)
     if question.answer_type:
         typed = [c for c in usable if c.facts]
+        if question.attribute:
+            # The passage must name what is measured, in its word or a close one: a construction cost
+            # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
+            typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
         if not typed or key(typed[0]) < calibration.relative_margin * best:
             return None
         top = typed[0]

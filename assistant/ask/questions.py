@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.text.names import is_country_or_demonym, name_runs, places
 from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals
-from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, words
+from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, stem, words
 
 AMOUNT, NUMBER, DATE, NAME, PERSON, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "person", "place", "rank", "percent"
 ENTITY = "entity"  # an organisation, law, project or product: a name that is not a country
@@ -97,6 +97,7 @@ class ParsedQuestion:
     carried: list[str] = field(default_factory=list)   # stemmed terms carried over from earlier turns
     names: list[str] = field(default_factory=list)     # names, numbers and years the question mentions
     below_country: bool = False                         # a city, region or site is asked for
+    attribute: str | None = None                        # stem of what is measured ("budget"), see asked_attribute
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
@@ -123,6 +124,46 @@ def answer_type(question: str) -> str | None:
     return min(hits)[2] if hits else None
 
 
+# Nouns that name only the kind of figure asked for ("what share", "how many people"), not a property
+# the passage must mention.
+_FIGURE_WORDS = frozenset(
+    "amount amounts sum sums figure figures number numbers total value share shares stake proportion percentage "
+    "fraction portion rate people money cash date day days year years month months time kind sort".split()
+)
+_HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", re.I)
+
+
+def asked_attribute(question: str) -> str | None:
+    """The stem of the noun naming what a figure question measures, when it names more than the kind
+    of figure: "budget" in "What is the annual operating budget of ...", "employees" in "How many
+    employees ...". A report that never mentions it gives some other figure, not this one."""
+    m = _HOW_MUCH_RE.search(question)
+    if m:  # "how much is earmarked": no noun follows, nothing named
+        tokens = [t.strip(",?;:.") for t in m.group(1).split()]
+    else:
+        m = _WH_PHRASE_RE.search(question)
+        if not m:
+            return None
+        tokens = [t.strip(",?;:.") for t in m.group(2).split()]
+        if tokens and tokens[0].lower() in _PHRASE_AUX:
+            return None
+        while tokens and tokens[0].lower() in _PHRASE_SKIP:
+            tokens.pop(0)
+    phrase: list[str] = []
+    for t in tokens:
+        low = t.lower()
+        if not t or low in _PHRASE_STOP or low in _PHRASE_AUX or len(phrase) == 5:
+            break
+        if (low.endswith("ed") or low in _IRREGULAR_VERBS) and low not in _HEADS:
+            break  # "Which companies signed ...": the verb ends the noun phrase
+        phrase.append(t)
+    # The last plain lower-case word: names ("Micron's", "GB300") describe, they do not measure.
+    head = next((t.lower() for t in reversed(phrase) if t.isalpha() and t.islower()), None)
+    if head is None or head in _FIGURE_WORDS:
+        return None
+    return stem(head)
+
+
 def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuestion:
     """Parse a question; ``proper`` lists stems the corpus uses as names."""
     content = [t for t in content_terms(question) if t not in QUESTION_FRAME_STEMS]
@@ -133,13 +174,16 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
     for w in words(question):
         for t in content_terms(w):
             surface.setdefault(t, w.lower())
+    kind = answer_type(question)
+    attribute = asked_attribute(question) if kind in (AMOUNT, NUMBER, PERCENT) else None
     return ParsedQuestion(
         question,
-        answer_type(question),
+        kind,
         list(dict.fromkeys(content)),
         names=list(dict.fromkeys(names)),
         below_country=bool(_BELOW_COUNTRY_RE.search(question)),
         surface=surface,
+        attribute=attribute if attribute in content else None,
     )
 
 
