@@ -88,6 +88,11 @@ class CachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def clear(self) -> None:
+        """Forget every stored vector (texts being embedded now are still handed to their waiters)."""
+        with self._lock:
+            self._cache.clear()
+
 
 _load_lock = threading.Lock()
 
