@@ -168,3 +168,20 @@ def test_a_figure_for_another_measure_is_not_the_answer(tmp_path):
                      "What annual revenue does the Sendai photonics lab earn?"):
         answer = bot.ask(question)
         assert answer.abstained and not answer.citations, (question, answer.text)
+
+
+def test_an_amount_asked_in_a_currency_is_answered_in_it(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fund.md").write_text(
+        "# Kyushu chip fund\n\nThe Kyushu chip fund was set up with 700 billion yen from the prefecture and "
+        "local banks.\n\nMeasured in US dollars, the fund comes to about $4.6 billion at current rates.\n\n"
+        "Its profit rose 12% last year, the fund said.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    answer = bot.ask("How much is the Kyushu chip fund worth in US dollars?")
+    assert "$4.6 billion" in answer.citations[0].quote  # the yen figure may follow, never lead
+    # A share is not a profit in dollars: nothing in the report answers that.
+    assert bot.ask("What was the Kyushu chip fund's profit in dollars last year?").abstained

@@ -164,3 +164,15 @@ def test_an_acronym_stands_where_the_text_spells_it_out():
 ])
 def test_the_measure_a_figure_question_asks_for(question, attribute):
     assert analyse(question).attribute == attribute
+
+
+@pytest.mark.parametrize(("question", "currency"), [
+    ("How much is Big Fund III's 344 billion yuan worth in US dollars?", "usd"),
+    ("What is the maximum tax credit, in NT dollars, that one company can claim?", "twd"),
+    ("How much is 10 trillion yen in dollars?", "usd"),
+    ("What is the package worth in euros?", "eur"),
+    ("How much did Micron receive?", None),
+])
+def test_the_currency_an_amount_is_asked_in(question, currency):
+    parsed = analyse(question)
+    assert parsed.currency == currency and (currency is None or parsed.answer_type == AMOUNT)

@@ -21,6 +21,7 @@ from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestio
 from assistant.ask.retrieval import CorpusStats
 from assistant.settings import Settings
 from assistant.text.numbers import fraction_values, scaled_numbers
+from assistant.text.quantities import quantities
 from assistant.text.words import content_terms
 
 NOT_COVERED = "The sources don't say."
@@ -148,7 +149,8 @@ class ExtractiveAnswerer:
             return None
         figures = _values(first.facts)
         source = first.doc.metadata["source"]
-        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok]
+        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
+                and (not question.currency or in_currency(c, question.currency))]
         if not pool:
             return None
         # Of the other reports' figures, the one stated about the same thing as the first: the
@@ -220,6 +222,12 @@ class ExtractiveAnswerer:
         return Answer(question=question.text, text=text, abstained=True, citations=[])
 
 
+def in_currency(cand: Candidate, currency: str) -> bool:
+    """Does the sentence give an amount in ``currency`` (asked "in US dollars", the yuan figure alone
+    does not answer)?"""
+    return any(unit == currency for _, unit in quantities(clean(cand.text)))
+
+
 def runner_up(
     question: ParsedQuestion, cands: list[Candidate], chosen: Candidate, calibration: Calibration,
     scores: dict[int, float] | None = None,
@@ -232,6 +240,7 @@ def runner_up(
     pool = [
         c for c in cands
         if c.names_ok and c is not chosen and c.text != chosen.text and (c.facts or not question.answer_type)
+        and (not question.currency or in_currency(c, question.currency))
         and not (c.doc.metadata["source"] == chosen.doc.metadata["source"] and c.start < chosen.end and chosen.start < c.end)
     ]
     if not pool:
@@ -274,6 +283,8 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
+        if question.currency:
+            typed = [c for c in typed if in_currency(c, question.currency)]
         if not typed or key(typed[0]) < calibration.relative_margin * best:
             return None
         top = typed[0]

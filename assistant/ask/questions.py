@@ -47,7 +47,8 @@ for _kind, _nouns in (
             "district place location site sites island municipality village"),
     (PERCENT, "rate rates share percentage proportion fraction stake"),
     (AMOUNT, "amount sum outlay budget spending investment investments funding subsidy subsidies grant grants loan "
-             "loans award aid price cost value valuation figure figures expenditure revenue"),
+             "loans award aid price cost value valuation figure figures expenditure revenue profit income earnings "
+             "salary salaries wage wages fee fees"),
     (NUMBER, "capacity volume output headcount"),
 ):
     for _noun in _nouns.split():
@@ -98,6 +99,7 @@ class ParsedQuestion:
     names: list[str] = field(default_factory=list)     # names, numbers and years the question mentions
     below_country: bool = False                         # a city, region or site is asked for
     attribute: str | None = None                        # stem of what is measured ("budget"), see asked_attribute
+    currency: str | None = None                         # the unit an amount is asked in ("usd"), see asked_currency
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
@@ -164,6 +166,25 @@ def asked_attribute(question: str) -> str | None:
     return stem(head)
 
 
+_ASKED_CURRENCY_RE = re.compile(
+    r"\bin\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
+    r"(dollars?|yen|euros?|pounds?|yuan|won|ringgit|rupees?|usd)\b", re.I)
+_CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
+                "ringgit": "myr", "rupee": "inr"}
+_DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
+
+
+def asked_currency(question: str) -> str | None:
+    """The currency an amount is asked in ("What is it worth in US dollars?" -> "usd"), in the units
+    of ``text.quantities``; None when the question names none."""
+    m = _ASKED_CURRENCY_RE.search(question)
+    if not m:
+        return None
+    word = m.group(2).lower().rstrip("s") if m.group(2).lower() != "usd" else "usd"
+    qualifier = (m.group(1) or "").lower()
+    return _DOLLARS_OF.get(qualifier, "usd") if word == "dollar" else _CURRENCY_OF[word]
+
+
 def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuestion:
     """Parse a question; ``proper`` lists stems the corpus uses as names."""
     content = [t for t in content_terms(question) if t not in QUESTION_FRAME_STEMS]
@@ -174,7 +195,8 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
     for w in words(question):
         for t in content_terms(w):
             surface.setdefault(t, w.lower())
-    kind = answer_type(question)
+    currency = asked_currency(question)
+    kind = answer_type(question) or (AMOUNT if currency else None)  # "What is the credit, in NT dollars?"
     attribute = asked_attribute(question) if kind in (AMOUNT, NUMBER, PERCENT) else None
     return ParsedQuestion(
         question,
@@ -184,6 +206,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         below_country=bool(_BELOW_COUNTRY_RE.search(question)),
         surface=surface,
         attribute=attribute if attribute in content else None,
+        currency=currency if kind == AMOUNT else None,
     )
 
 

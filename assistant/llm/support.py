@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import numpy as np
 
-from assistant.llm.quantities import missing_quantities
+from assistant.text.quantities import missing_quantities
 from assistant.text.names import name_runs
 from assistant.text.words import FOOTNOTE_RE, content_terms
 
