@@ -176,3 +176,14 @@ def test_the_measure_a_figure_question_asks_for(question, attribute):
 def test_the_currency_an_amount_is_asked_in(question, currency):
     parsed = analyse(question)
     assert parsed.currency == currency and (currency is None or parsed.answer_type == AMOUNT)
+
+
+def test_every_currency_the_verifier_knows_makes_an_amount_money():
+    from assistant.ask.extractive import _kinds
+    from assistant.text.numbers import amounts
+
+    found = amounts("about 26 trillion dong ($1.02 billion), 500 billion ringgit and 40 billion baht")
+    assert found == ["26 trillion dong", "$1.02 billion", "500 billion ringgit", "40 billion baht"]
+    # Reports disagree on a figure only when both measure money, or both a share, or both a count.
+    assert _kinds(tuple(found)) == {"money"}
+    assert _kinds(("110,000 chip engineers",)) == {"other"} and _kinds(("17%",)) == {"%"}

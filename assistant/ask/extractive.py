@@ -57,6 +57,16 @@ def _values(facts: tuple[str, ...]) -> set[str]:
     return set(scaled_numbers(text)) | set(fraction_values(text))
 
 
+def _kinds(facts: tuple[str, ...]) -> set[str]:
+    """What the facts measure, coarsely: money (any currency), a share, or something else. Two
+    reports disagree on a figure only when they measure the same kind of thing."""
+    kinds = set()
+    for fact in facts:
+        units = {unit for _, unit in quantities(fact)}
+        kinds.add("%" if "%" in units else "money" if units - {"", "%"} else "other")
+    return kinds
+
+
 def _who(doc: Document) -> str:
     """The publisher of a passage's document, else its title, for "X reports ..."."""
     meta = doc.metadata
@@ -149,8 +159,9 @@ class ExtractiveAnswerer:
             return None
         figures = _values(first.facts)
         source = first.doc.metadata["source"]
+        kinds = _kinds(first.facts)
         pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
-                and (not question.currency or in_currency(c, question.currency))]
+                and _kinds(c.facts) & kinds and (not question.currency or in_currency(c, question.currency))]
         if not pool:
             return None
         # Of the other reports' figures, the one stated about the same thing as the first: the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.quantities import CURRENCY_WORDS
 from assistant.text.words import STOPWORDS
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -12,7 +13,7 @@ _SCALE = r"(?:trillion|billion|million|thousand|hundred|bn|mn|tn|k|m)"
 # Scale words that change a number's value, with their abbreviations spelt out ("1.3bn" == "1.3 billion").
 SCALES = {"trillion": "trillion", "billion": "billion", "million": "million", "thousand": "thousand",
           "bn": "billion", "mn": "million", "tn": "trillion"}
-_CURRENCY_WORD = r"(?:yen|dollars?|euros?|pounds?|yuan|won|rupees?|usd|jpy|eur|gbp|cny|krw)"
+_CURRENCY_WORD = "(?:" + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True)) + ")"
 NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens"

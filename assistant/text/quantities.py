@@ -15,8 +15,13 @@ PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp"
                 "rs.": "inr", "rm": "myr", "s$": "sgd", "nt$": "twd", "c$": "cad", "a$": "aud", "hk$": "hkd"}
 SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
                 "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "ringgit": "myr", "rupees": "inr",
+                "dong": "vnd", "baht": "thb", "rupiah": "idr", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
+                "dirham": "aed", "pesos": "mxn", "francs": "chf", "pound": "gbp", "rupee": "inr", "jpy": "yen",
+                "gbp": "gbp", "cny": "yuan", "krw": "won",
                 "%": "%", "percent": "%",
                 "per cent": "%", "percentage points": "%"}
+# The words after a number that make it money (text.numbers types amounts with the same list).
+CURRENCY_WORDS = tuple(w for w, unit in SUFFIX_UNITS.items() if unit != "%")
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "hundred": 100}
