@@ -185,3 +185,17 @@ def test_an_amount_asked_in_a_currency_is_answered_in_it(tmp_path):
     assert "$4.6 billion" in answer.citations[0].quote  # the yen figure may follow, never lead
     # A share is not a profit in dollars: nothing in the report answers that.
     assert bot.ask("What was the Kyushu chip fund's profit in dollars last year?").abstained
+
+
+def test_a_rate_asked_per_month_is_not_answered_per_year(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fab.md").write_text(
+        "# Kumamoto wafer fab\n\nAt full capacity the Kumamoto fab will turn out 480,000 wafers a year for "
+        "carmakers and camera makers.\n",
+        encoding="utf-8",
+    )
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    assert "480,000 wafers a year" in bot.ask("How many wafers a year will the Kumamoto fab turn out?").text
+    assert bot.ask("How many wafers per month will the Kumamoto fab turn out?").abstained

@@ -187,3 +187,14 @@ def test_every_currency_the_verifier_knows_makes_an_amount_money():
     # Reports disagree on a figure only when both measure money, or both a share, or both a count.
     assert _kinds(tuple(found)) == {"money"}
     assert _kinds(("110,000 chip engineers",)) == {"other"} and _kinds(("17%",)) == {"%"}
+
+
+@pytest.mark.parametrize(("question", "period"), [
+    ("How many wafers per month will the fab produce?", "month"),
+    ("What daily capacity will the G2 facility reach?", "day"),
+    ("Roughly what will it cost each month to run it?", "month"),
+    ("How many wafers a year will the plant produce?", None),  # "annual" is often left unwritten
+    ("According to Semiconductor Daily, how much funding did Berlin give?", None),  # a name, not a rate
+])
+def test_the_period_a_rate_is_asked_per(question, period):
+    assert analyse(question).period == period

@@ -17,7 +17,7 @@ from assistant.answers import Answer, Citation
 from assistant.ask.calibration import Calibration
 from assistant.ask.candidates import Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
-from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
+from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, PERIOD_RES, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.settings import Settings
 from assistant.text.numbers import fraction_values, scaled_numbers
@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
         source = first.doc.metadata["source"]
         kinds = _kinds(first.facts)
         pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
-                and _kinds(c.facts) & kinds and (not question.currency or in_currency(c, question.currency))]
+                and _kinds(c.facts) & kinds and in_terms(c, question)]
         if not pool:
             return None
         # Of the other reports' figures, the one stated about the same thing as the first: the
@@ -233,10 +233,13 @@ class ExtractiveAnswerer:
         return Answer(question=question.text, text=text, abstained=True, citations=[])
 
 
-def in_currency(cand: Candidate, currency: str) -> bool:
-    """Does the sentence give an amount in ``currency`` (asked "in US dollars", the yuan figure alone
-    does not answer)?"""
-    return any(unit == currency for _, unit in quantities(clean(cand.text)))
+def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
+    """Does the sentence give its figure in the terms asked: an amount in the asked currency (asked
+    "in US dollars", the yuan figure alone does not answer), a rate per the asked period?"""
+    text = clean(cand.text)
+    if question.currency and not any(unit == question.currency for _, unit in quantities(text)):
+        return False
+    return not question.period or bool(PERIOD_RES[question.period].search(text.lower()))
 
 
 def runner_up(
@@ -251,7 +254,7 @@ def runner_up(
     pool = [
         c for c in cands
         if c.names_ok and c is not chosen and c.text != chosen.text and (c.facts or not question.answer_type)
-        and (not question.currency or in_currency(c, question.currency))
+        and in_terms(c, question)
         and not (c.doc.metadata["source"] == chosen.doc.metadata["source"] and c.start < chosen.end and chosen.start < c.end)
     ]
     if not pool:
@@ -294,8 +297,8 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
-        if question.currency:
-            typed = [c for c in typed if in_currency(c, question.currency)]
+        if question.currency or question.period:
+            typed = [c for c in typed if in_terms(c, question)]
         if not typed or key(typed[0]) < calibration.relative_margin * best:
             return None
         top = typed[0]

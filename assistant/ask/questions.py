@@ -100,6 +100,7 @@ class ParsedQuestion:
     below_country: bool = False                         # a city, region or site is asked for
     attribute: str | None = None                        # stem of what is measured ("budget"), see asked_attribute
     currency: str | None = None                         # the unit an amount is asked in ("usd"), see asked_currency
+    period: str | None = None                           # a rate asked per "day", "week" or "month", see PERIOD_RES
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
@@ -174,6 +175,19 @@ _CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pou
 _DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
 
 
+# A figure asked per day, week or month: the answer must be given per the same period ("50,000 wafers
+# a month"; "480,000 wafers a year" answers another question). Years are left out: "annual" is often
+# meant where a report does not write it. Lower case only, so "Semiconductor Daily" is a name.
+PERIOD_RES = {
+    period: re.compile(rf"\b(?:per|a|an|each|every)\s+{period}\b|\b{adverb}\b|/\s?{period}\b")
+    for period, adverb in (("day", "daily"), ("week", "weekly"), ("month", "monthly"))
+}
+
+
+def asked_period(question: str) -> str | None:
+    return next((period for period, pattern in PERIOD_RES.items() if pattern.search(question)), None)
+
+
 def asked_currency(question: str) -> str | None:
     """The currency an amount is asked in ("What is it worth in US dollars?" -> "usd"), in the units
     of ``text.quantities``; None when the question names none."""
@@ -207,6 +221,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         surface=surface,
         attribute=attribute if attribute in content else None,
         currency=currency if kind == AMOUNT else None,
+        period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
     )
 
 
