@@ -133,18 +133,25 @@ def test_html_and_pdf_documents_answer_with_offsets_and_pages(tmp_path):
     assert "8.6 billion" in bot.ask("How much did TSMC's factory in southern Japan cost?").text
 
 
-def test_a_hyphenated_name_stands_when_the_report_names_each_party(tmp_path):
-    # Questions join two parties ("Japan-UAE") that reports name apart; the answer must not be refused.
+def _bot_over(tmp_path: Path, name: str, text: str, with_seed: bool = False) -> Assistant:
+    """An assistant over one Markdown report (beside the shipped article when ``with_seed``), ingested."""
     corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    (corpus / "energy-pact.md").write_text(
-        "# Gulf partnership\n\nJapan and the United Arab Emirates (UAE) agreed in Tokyo to co-fund a data centre "
-        "for AI research.\n\nThe framework agreement was signed by trade minister Kenji Arata and Omar Al Hashimi, "
-        "head of the Abu Dhabi investment office, in March 2025.\n",
-        encoding="utf-8",
-    )
+    if with_seed:
+        shutil.copytree(CORPUS, corpus)
+    else:
+        corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
     bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
     bot.ingest(progress=False)
+    return bot
+
+
+def test_a_hyphenated_name_stands_when_the_report_names_each_party(tmp_path):
+    # Questions join two parties ("Japan-UAE") that reports name apart; the answer must not be refused.
+    bot = _bot_over(tmp_path, "energy-pact.md",
+                    "# Gulf partnership\n\nJapan and the United Arab Emirates (UAE) agreed in Tokyo to co-fund a data "
+                    "centre for AI research.\n\nThe framework agreement was signed by trade minister Kenji Arata and "
+                    "Omar Al Hashimi, head of the Abu Dhabi investment office, in March 2025.\n", with_seed=True)
     answer = bot.ask("Who signed the Japan-UAE framework agreement?")
     assert not answer.abstained and "Kenji Arata" in answer.text
     assert answer.citations[0].source == "energy-pact.md"
@@ -153,16 +160,10 @@ def test_a_hyphenated_name_stands_when_the_report_names_each_party(tmp_path):
 def test_a_figure_for_another_measure_is_not_the_answer(tmp_path):
     # The report gives the lab's building cost and staff; asked for its annual budget or its revenue,
     # the answer is that the sources do not say, not the cost. Asked for the cost, it answers.
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "lab.md").write_text(
-        "# Sendai photonics lab\n\nThe Sendai photonics lab opened in May 2025 after construction costing "
-        "42 billion yen, paid by the prefecture and three chipmakers.\n\nAbout 300 researchers work at the "
-        "lab, which is run by Tohoku University.\n",
-        encoding="utf-8",
-    )
-    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
-    bot.ingest(progress=False)
+    bot = _bot_over(tmp_path, "lab.md",
+                    "# Sendai photonics lab\n\nThe Sendai photonics lab opened in May 2025 after construction costing "
+                    "42 billion yen, paid by the prefecture and three chipmakers.\n\nAbout 300 researchers work at "
+                    "the lab, which is run by Tohoku University.\n")
     assert "42 billion yen" in bot.ask("How much did the construction of the Sendai photonics lab cost?").text
     for question in ("What is the annual operating budget of the Sendai photonics lab?",
                      "What annual revenue does the Sendai photonics lab earn?"):
@@ -171,16 +172,10 @@ def test_a_figure_for_another_measure_is_not_the_answer(tmp_path):
 
 
 def test_an_amount_asked_in_a_currency_is_answered_in_it(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fund.md").write_text(
-        "# Kyushu chip fund\n\nThe Kyushu chip fund was set up with 700 billion yen from the prefecture and "
-        "local banks.\n\nMeasured in US dollars, the fund comes to about $4.6 billion at current rates.\n\n"
-        "Its profit rose 12% last year, the fund said.\n",
-        encoding="utf-8",
-    )
-    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
-    bot.ingest(progress=False)
+    bot = _bot_over(tmp_path, "fund.md",
+                    "# Kyushu chip fund\n\nThe Kyushu chip fund was set up with 700 billion yen from the prefecture "
+                    "and local banks.\n\nMeasured in US dollars, the fund comes to about $4.6 billion at current "
+                    "rates.\n\nIts profit rose 12% last year, the fund said.\n")
     answer = bot.ask("How much is the Kyushu chip fund worth in US dollars?")
     assert "$4.6 billion" in answer.citations[0].quote  # the yen figure may follow, never lead
     # A share is not a profit in dollars: nothing in the report answers that.
@@ -188,14 +183,8 @@ def test_an_amount_asked_in_a_currency_is_answered_in_it(tmp_path):
 
 
 def test_a_rate_asked_per_month_is_not_answered_per_year(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fab.md").write_text(
-        "# Kumamoto wafer fab\n\nAt full capacity the Kumamoto fab will turn out 480,000 wafers a year for "
-        "carmakers and camera makers.\n",
-        encoding="utf-8",
-    )
-    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
-    bot.ingest(progress=False)
+    bot = _bot_over(tmp_path, "fab.md",
+                    "# Kumamoto wafer fab\n\nAt full capacity the Kumamoto fab will turn out 480,000 wafers a year "
+                    "for carmakers and camera makers.\n")
     assert "480,000 wafers a year" in bot.ask("How many wafers a year will the Kumamoto fab turn out?").text
     assert bot.ask("How many wafers per month will the Kumamoto fab turn out?").abstained

@@ -66,8 +66,9 @@ def _verb_like(word: str) -> bool:
     return low.endswith("ed") or low in _IRREGULAR_VERBS or (low.endswith("s") and not low.endswith("ss") and low not in _HEADS)
 
 
-def _head_type(question: str) -> tuple[int, str] | None:
-    """The type named by the head noun of the first "what/which ..." phrase, with its position."""
+def _wh_words(question: str) -> tuple[int, list[str]] | None:
+    """The position of the first "what/which" and the words after it, "is the" dropped; None when an
+    auxiliary follows it ("What does the foundry make?": the noun phrase is the subject)."""
     m = _WH_PHRASE_RE.search(question)
     if not m:
         return None
@@ -76,6 +77,15 @@ def _head_type(question: str) -> tuple[int, str] | None:
         return None
     while tokens and tokens[0].lower() in _PHRASE_SKIP:
         tokens.pop(0)
+    return m.start(), tokens
+
+
+def _head_type(question: str) -> tuple[int, str] | None:
+    """The type named by the head noun of the first "what/which ..." phrase, with its position."""
+    found = _wh_words(question)
+    if not found:
+        return None
+    start, tokens = found
     phrase: list[str] = []
     for t in tokens:
         if not t or t.lower() in _PHRASE_STOP or len(phrase) == 5:
@@ -84,7 +94,7 @@ def _head_type(question: str) -> tuple[int, str] | None:
     for i in range(len(phrase) - 1, -1, -1):
         kind = _HEADS.get(phrase[i].lower())
         if kind and (i == len(phrase) - 1 or _verb_like(phrase[i + 1])):
-            return m.start(), kind
+            return start, kind
     return None
 
 
@@ -144,14 +154,10 @@ def asked_attribute(question: str) -> str | None:
     if m:  # "how much is earmarked": no noun follows, nothing named
         tokens = [t.strip(",?;:.") for t in m.group(1).split()]
     else:
-        m = _WH_PHRASE_RE.search(question)
-        if not m:
+        found = _wh_words(question)
+        if not found:
             return None
-        tokens = [t.strip(",?;:.") for t in m.group(2).split()]
-        if tokens and tokens[0].lower() in _PHRASE_AUX:
-            return None
-        while tokens and tokens[0].lower() in _PHRASE_SKIP:
-            tokens.pop(0)
+        tokens = found[1]
     phrase: list[str] = []
     for t in tokens:
         low = t.lower()
