@@ -236,6 +236,8 @@ class ExtractiveAnswerer:
 def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
     """Does the sentence give its figure in the terms asked: an amount in the asked currency (asked
     "in US dollars", the yuan figure alone does not answer), a rate per the asked period?"""
+    if not (question.currency or question.period):
+        return True
     text = clean(cand.text)
     if question.currency and not any(unit == question.currency for _, unit in quantities(text)):
         return False
@@ -275,8 +277,10 @@ def choose(
 
     The calibrated ranker orders the sentences; the thresholds judge the one it puts first. A
     question asking for a type of fact needs a sentence holding one, close enough in relevance to
-    the best, in a passage that names what the figure measures ("budget", "employees"); question words the corpus never uses, left unmatched by the evidence's passage, are
-    often the point of a near-miss ("the CEO of TSMC") and discount it.
+    the best, in a passage that names what the figure measures ("budget", "employees") and gives it in
+    the asked terms ("in US dollars", "per month"); question words the corpus never uses, left
+    unmatched by the evidence's passage, are often the point of a near-miss ("the CEO of TSMC") and
+    discount it.
     """
     weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
     total = sum(weights.values()) or 1.0
@@ -297,8 +301,7 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
-        if question.currency or question.period:
-            typed = [c for c in typed if in_terms(c, question)]
+        typed = [c for c in typed if in_terms(c, question)]
         if not typed or key(typed[0]) < calibration.relative_margin * best:
             return None
         top = typed[0]
