@@ -23,8 +23,11 @@ Its features (``RANK_FEATURES``), all measured by ``candidates.py``:
 - ``near``: a fact of the asked type stands within a few words of a question word ("1,000 jobs");
 - ``names_here``: the share of the names the question mentions that stand in the sentence or the
   one before it (``names_ok`` asks the same of the whole chunk);
-- ``cos_ctx`` / ``cos_ctx_gap``: cosine of the sentence read with its title and the sentence
-  before it, as a reader meets it.
+- ``cos_ctx`` / ``cos_ctx_gap``: cosine of the sentence read with its chunk's heading and the
+  sentence before it, as a reader meets it.
+
+Sentence vectors are means of their tokens' states in the chunk's model pass
+(``index/sentence_pools.py``), so ``cos`` and ``cos_ctx`` cost no model call per question.
 
 The **abstention thresholds** judge the sentence the ranker puts first (``extractive.choose``):
 ``min_relevance`` (least relevance, discounted for question words the evidence leaves unmatched)

@@ -1,5 +1,6 @@
-"""Candidate answer sentences and what is measured of each: meaning (embedding cosine with the
-question), weighted coverage of the question's words (exact, by stem, by compound or by close
+"""Candidate answer sentences and what is measured of each: meaning (cosine with the question of
+the sentence's vector, pooled from its chunk's token states at ingest: ``index/sentence_pools.py``),
+weighted coverage of the question's words (exact, by stem, by compound or by close
 meaning), the same over the sentence's chunk, facts of the asked type, and whether the names the
 question mentions stand in its context. The calibration (``calibration.py``) turns these into a
 score; nothing here decides.
@@ -16,6 +17,7 @@ from langchain_core.documents import Document
 from assistant.answers import chunk_body
 from assistant.ask.questions import ParsedQuestion, type_facts
 from assistant.ask.retrieval import CorpusStats
+from assistant.index.sentence_pools import PoolStore, chunk_pools
 from assistant.text.names import is_demonym, spelled_out
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
@@ -93,8 +95,9 @@ class SoftMatcher:
 class CandidateBuilder:
     """Builds scored candidates; holds the word vectors that near-synonym matching uses."""
 
-    def __init__(self, embeddings) -> None:
+    def __init__(self, embeddings, pools: "PoolStore | None" = None) -> None:
         self.embeddings = embeddings
+        self.pools = pools  # the sentence vectors stored with the index
         self.word_vectors: dict[str, np.ndarray] = {}
 
     def warm_up(self, texts: list[str], saved: dict[str, np.ndarray] | None = None) -> None:
@@ -131,14 +134,7 @@ class CandidateBuilder:
                 cand.context_words = context_words
         if not cands:
             return []
-        vectors = np.array(self.embeddings.embed_documents([clean(c.text) for c in cands]))
-        # The same sentence with what a reader has just read: the title and the sentence before it
-        # often name the subject the sentence only refers to.
-        read = [
-            clean(f"{c.doc.metadata.get('title', '')}. {p.text if p is not None and p.doc is c.doc else ''} {c.text}")
-            for p, c in zip([None, *cands[:-1]], cands)
-        ]
-        in_context = np.array(self.embeddings.embed_documents(read))
+        vectors, in_context = self._sentence_vectors(cands, docs)
         evidence_words = sorted({w for c in cands for w in lexicon(c.text).values() if not w.isdigit()})
         qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
         if question.carried:
@@ -182,6 +178,36 @@ class CandidateBuilder:
                 names_ok[id(cand.doc)] = self._names_present(question, cand, (documents or {}).get(cand.doc.metadata["source"], ""))
             cand.names_ok = names_ok[id(cand.doc)]
         return cands
+
+    def _sentence_vectors(self, cands: list[Candidate], docs: list[Document]) -> tuple[np.ndarray, np.ndarray]:
+        """Each sentence's vector alone and as a reader meets it (after its heading and the sentence
+        before it, which often name the subject the sentence only refers to): pooled from its chunk's
+        token states (``index/sentence_pools.py``), else embedded as text."""
+        pools = {id(d): p for d, p in zip(docs, chunk_pools(docs, self.embeddings, self.pools))}
+        alone: list[np.ndarray | None] = [None] * len(cands)
+        read: list[np.ndarray | None] = [None] * len(cands)
+        rows: list[int | None] = []
+        for i, c in enumerate(cands):
+            p, meta = pools[id(c.doc)], c.doc.metadata
+            shift = meta.get("prefix_len", 0) - meta["start"]
+            row = p.row(c.start + shift, c.end + shift) if p is not None else None
+            rows.append(row)
+            if row is not None:
+                before = rows[i - 1] if i and cands[i - 1].doc is c.doc else None
+                alone[i] = p.vector([row])
+                read[i] = p.vector([0, row] if before is None else [0, before, row])
+        todo = [i for i, v in enumerate(alone) if v is None]
+        if todo:
+            texts = [clean(cands[i].text) for i in todo]
+            reads = [
+                clean(f"{cands[i].doc.metadata.get('title', '')}. "
+                      f"{cands[i - 1].text if i and cands[i - 1].doc is cands[i].doc else ''} {cands[i].text}")
+                for i in todo
+            ]
+            embedded = self.embeddings.embed_documents(texts + reads)
+            for n, i in enumerate(todo):
+                alone[i], read[i] = np.asarray(embedded[n]), np.asarray(embedded[len(todo) + n])
+        return np.array(alone), np.array(read)
 
     def _expand(self, question: ParsedQuestion, query: str, stats: CorpusStats, evidence_words: list[str]) -> str:
         """Add the evidence's nearest words for question words the corpus never uses ("processors"

@@ -19,6 +19,7 @@ from assistant.ask.candidates import Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, PERIOD_RES, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
+from assistant.index.sentence_pools import PoolStore
 from assistant.settings import Settings
 from assistant.text.numbers import fraction_values, scaled_numbers
 from assistant.text.quantities import quantities
@@ -78,7 +79,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, settings: Settings, embeddings) -> None:
         self.settings = settings
-        self.builder = CandidateBuilder(embeddings)
+        self.builder = CandidateBuilder(embeddings, PoolStore.for_settings(settings))
         self.calibration = Calibration.load(settings.calibration)
 
     def warm_up(self, texts: list[str], saved: dict | None = None) -> None:

@@ -119,6 +119,13 @@ class RecordingEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def embed_tokens(self, texts: list[str]) -> list[tuple]:
+        start = time.perf_counter()
+        out = self.inner.embed_tokens(texts)
+        self.seconds += time.perf_counter() - start
+        self.texts.extend(texts)
+        return out
+
 
 def settings_for(corpus: Path, index: Path, backend: str):
     from assistant.settings import Settings

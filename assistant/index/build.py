@@ -20,6 +20,7 @@ from assistant.index import store
 from assistant.index.chunking import iter_chunks
 from assistant.index.keywords import KeywordIndex, drop_stale_keywords, has_keywords
 from assistant.index.manifest import BUILDING, LIVE, Manifest, chunk_id, discard, entry_ids
+from assistant.index.sentence_pools import PoolStore, drop_stale_pools, pool_key
 from assistant.settings import Settings
 
 _log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Build:
         self.collection = collection
         self.log = log
         self.embedded = 0
+        self.pools = PoolStore.for_settings(settings)
 
     @classmethod
     def start(cls, settings: Settings, client, rebuild: bool, log: Callable[[str], None]) -> "Build":
@@ -146,7 +148,16 @@ class Build:
     def _embed(self, batch: list[tuple[Pending, int, object]], embeddings, bar) -> None:
         ids = [chunk_id(p.source, p.entry["sha256"], i) for p, i, _ in batch]
         texts = [c.page_content for _, _, c in batch]
-        vectors = embeddings.embed_documents(texts)
+        if hasattr(embeddings, "embed_chunks"):
+            # The sentences' vectors come from the same model pass; stored before the batch is
+            # committed, so a committed chunk always has them.
+            chunks = [(c.page_content, c.metadata.get("prefix_len", 0)) for _, _, c in batch]
+            embedded = embeddings.embed_chunks(chunks)
+            vectors = [v for v, _ in embedded]
+            if self.pools is not None:
+                self._save_pools({pool_key(*c): p for c, (_, p) in zip(chunks, embedded) if p is not None})
+        else:
+            vectors = embeddings.embed_documents(texts)
         with store.store_errors(self.settings, "writing the index"):
             store.add_records(self.collection, ids, texts, [c.metadata for _, _, c in batch], vectors)
         for p, i, _ in batch:
@@ -156,6 +167,23 @@ class Build:
         self.embedded += len(batch)
         self.commit()
         bar.update(len(batch))
+
+    def _save_pools(self, pools: dict) -> None:
+        try:
+            self.pools.add(pools)
+        except OSError as exc:  # readers pool a chunk themselves when its pools are missing
+            _log.warning("could not save sentence vectors (%s); answers will compute them", exc)
+
+    def _compact_pools(self, live_chunks: int) -> None:
+        """Drop the pools of chunks no longer indexed once they outnumber the live ones."""
+        if self.pools is None or len(self.pools) <= 2 * live_chunks + 1000:
+            return
+        try:
+            with store.store_errors(self.settings, "reading the index", narrow=True):
+                chunks = store.all_chunks(self.collection, lean=True)
+            self.pools.compact({pool_key(text, meta.get("prefix_len", 0)) for _, text, meta in chunks})
+        except (OSError, IndexStoreError) as exc:  # only space is lost; the next switch tries again
+            _log.warning("could not compact the sentence vectors (%s)", exc)
 
     def switch(self, live: Manifest | None) -> Manifest:
         """Make this build the live index (one atomic rename), keeping the replaced collection one
@@ -168,6 +196,7 @@ class Build:
             if not self.settings.chroma_url or store.is_own(live.collection, self.settings):
                 manifest.previous = live.collection
         save_keywords(self.settings, self.collection, manifest.collection)  # before readers can open it
+        self._compact_pools(sum(e.get("chunks", 0) for e in manifest.files.values()))
         _save(manifest, self.settings.index_dir, LIVE)
         discard(self.settings.index_dir, BUILDING)
         return manifest
@@ -199,6 +228,7 @@ def drop_stale_collections(settings: Settings, client, keep: set[str], log: Call
     """Delete this index's collections other than ``keep`` (finished or abandoned builds), and their
     keyword files. On a server, other indexes' collections are never listed, let alone deleted."""
     drop_stale_keywords(settings.index_dir, keep)
+    drop_stale_pools(settings.index_dir, settings.index_signature())
     try:
         names = store.collection_names(client, settings)
         for name in names:

@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
+    from assistant.index.sentence_pools import ChunkPools
     from assistant.settings import Settings
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -49,6 +50,7 @@ class CachedEmbeddings(Embeddings):
         self.max_items = max_items
         self._cache: dict[str, list[float]] = {}
         self._pending: dict[str, Future] = {}  # texts some thread is embedding now
+        self._pools: dict[str, tuple] = {}  # chunk key -> (vector, ChunkPools)
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -88,10 +90,37 @@ class CachedEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def embed_chunks(self, chunks: list[tuple[str, int]]) -> "list[tuple[list[float], ChunkPools | None]]":
+        """Per ``(page_content, prefix_len)``: the chunk's vector and its sentences' pools
+        (``index/sentence_pools.py``) from one model pass, memoised like vectors; pools are None when
+        the embedder cannot give token states (any other LangChain ``Embeddings``)."""
+        from assistant.index.sentence_pools import pool_chunk, pool_key
+
+        if not hasattr(self.inner, "embed_tokens"):
+            return [(v, None) for v in self.embed_documents([text for text, _ in chunks])]
+        keys = [pool_key(text, prefix_len) for text, prefix_len in chunks]
+        with self._lock:
+            found = {k: self._pools[k] for k in keys if k in self._pools}
+        todo = {k: c for k, c in zip(keys, chunks) if k not in found}
+        if todo:
+            # Two threads may pool the same chunk at once; both get the same answer, so no waiting.
+            outputs = self.inner.embed_tokens([text for text, _ in todo.values()])
+            fresh = {
+                k: (vector.tolist(), pool_chunk(text, prefix_len, states, offsets))
+                for (k, (text, prefix_len)), (vector, states, offsets) in zip(todo.items(), outputs)
+            }
+            with self._lock:
+                if len(self._pools) + len(fresh) > self.max_items // 8:
+                    self._pools.clear()
+                self._pools.update(fresh)
+            found.update(fresh)
+        return [found[k] for k in keys]
+
     def clear(self) -> None:
         """Forget every stored vector (texts being embedded now are still handed to their waiters)."""
         with self._lock:
             self._cache.clear()
+            self._pools.clear()
 
 
 _load_lock = threading.Lock()
@@ -133,8 +162,26 @@ def _torch(model: str, path: str) -> Embeddings:
         from langchain_huggingface import HuggingFaceEmbeddings
         from transformers.utils import logging as hf_logging
 
+        class _TorchEmbeddings(HuggingFaceEmbeddings):
+            def embed_tokens(self, texts: list[str]) -> list[tuple]:
+                """As ``OnnxEmbeddings.embed_tokens``: vector, token states and offsets per text, one pass."""
+                import numpy as np
+
+                model = self._client
+                outputs = model.encode(texts, output_value=None, batch_size=8)
+                # The same tokenisation as encode()'s, asked again for the character offsets.
+                tokens = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length,
+                                         return_offsets_mapping=True, return_special_tokens_mask=True)
+                result = []
+                for out, special, offsets in zip(outputs, tokens["special_tokens_mask"], tokens["offset_mapping"]):
+                    vector = out["sentence_embedding"].float().numpy()
+                    keep = [j for j, s in enumerate(special) if not s]
+                    states = out["token_embeddings"].float().numpy()[keep]
+                    result.append((vector / max(float(np.linalg.norm(vector)), 1e-12), states, [tuple(offsets[j]) for j in keep]))
+                return result
+
         hf_logging.disable_progress_bar()  # the weight-loading bar is noise on every start
-        inner = HuggingFaceEmbeddings(
+        inner = _TorchEmbeddings(
             model_name=path,
             model_kwargs={"device": "cpu"},
             # Batches of 8, not the library's 32: on a 2-core CPU smaller batches keep the attention

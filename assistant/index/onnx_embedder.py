@@ -232,22 +232,31 @@ class OnnxEmbeddings(Embeddings):
         self.inputs = [i.name for i in self.session.get_inputs()]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        import numpy as np
-
-        if not texts:
-            return []
-        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
-        out: np.ndarray | None = None
-        # Length-sorted batches pad less: the same trick sentence-transformers uses.
-        for batch in _batches(sorted(range(len(texts)), key=lambda i: len(ids[i])), ids):
-            vectors = self._encode([ids[i] for i in batch])
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[batch] = vectors
-        return out.tolist()
+        return [v.tolist() for v, _, _ in self._run(texts, keep_states=False)] if texts else []
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+    def embed_tokens(self, texts: list[str]) -> list[tuple]:
+        """Per text: its vector, the states of its tokens (special tokens left out) and their
+        character offsets, from one model pass (``index/sentence_pools.py`` pools them by sentence)."""
+        return self._run(texts, keep_states=True)
+
+    def _run(self, texts: list[str], keep_states: bool) -> list[tuple]:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = [e.ids for e in encodings]
+        out: list[tuple] = [()] * len(texts)
+        # Length-sorted batches pad less: the same trick sentence-transformers uses.
+        for batch in _batches(sorted(range(len(texts)), key=lambda i: len(ids[i])), ids):
+            vectors, hidden = self._encode([ids[i] for i in batch])
+            for row, i in enumerate(batch):
+                if keep_states:
+                    e = encodings[i]
+                    keep = [j for j, special in enumerate(e.special_tokens_mask) if not special]
+                    out[i] = (vectors[row], hidden[row, keep], [e.offsets[j] for j in keep])
+                else:
+                    out[i] = (vectors[row], None, None)
+        return out
 
     def _encode(self, rows: list[list[int]]):
         import numpy as np
@@ -266,7 +275,7 @@ class OnnxEmbeddings(Embeddings):
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return pooled / np.clip(norms, 1e-12, None)
+        return pooled / np.clip(norms, 1e-12, None), hidden
 
 
 def _batches(order: list[int], ids: list[list[int]]):

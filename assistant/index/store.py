@@ -287,7 +287,7 @@ def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict
     """Every stored chunk as (id, text, metadata) in document order (source, then offset): the order a
     fresh build inserts them, so keyword ties rank alike however the collection was built.
 
-    ``lean``: the metadata cut down to ``source`` and ``start``, page by page (building the keyword
+    ``lean``: the metadata cut down to ``source``, ``start`` and ``prefix_len``, page by page (building the keyword
     index needs no more, and a large index's full metadata costs hundreds of megabytes)."""
     if lean:
         rows = []
@@ -295,7 +295,7 @@ def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict
         while True:
             page = store.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
             rows += [
-                (i, text, {"source": m.get("source", ""), "start": m.get("start", 0)})
+                (i, text, {"source": m.get("source", ""), "start": m.get("start", 0), "prefix_len": m.get("prefix_len", 0)})
                 for i, text, m in zip(page["ids"], page["documents"], page["metadatas"])
             ]
             if len(page["ids"]) < PAGE:
