@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     )
     chunk_size: int = Field(900, ge=200, le=8000, description="Largest chunk, in characters.")
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated between neighbouring chunks.")
-    k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    k: int = Field(7, ge=1, le=50, description="Passages retrieved per question; the offline answerer reads twice as many.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     max_answer_words: int = Field(50, ge=10, le=400, description="Longest extractive answer, in words.")
     calibration: Path | None = Field(

@@ -175,10 +175,12 @@ def test_an_amount_asked_in_a_currency_is_answered_in_it(tmp_path):
     bot = _bot_over(tmp_path, "fund.md",
                     "# Kyushu chip fund\n\nThe Kyushu chip fund was set up with 700 billion yen from the prefecture "
                     "and local banks.\n\nMeasured in US dollars, the fund comes to about $4.6 billion at current "
-                    "rates.\n\nIts profit rose 12% last year, the fund said.\n")
+                    "rates.\n\n## Results\n\nIts profit rose 12% last year, the fund said.\n")
     answer = bot.ask("How much is the Kyushu chip fund worth in US dollars?")
     assert "$4.6 billion" in answer.citations[0].quote  # the yen figure may follow, never lead
-    # A share is not a profit in dollars: nothing in the report answers that.
+    # A share is not a profit in dollars: nothing in the report answers that. (The profit is told in a
+    # section of its own: the measure is looked for in the figure's whole passage, so a passage naming
+    # "profit" beside a dollar value would pass for it.)
     assert bot.ask("What was the Kyushu chip fund's profit in dollars last year?").abstained
 
 
@@ -188,3 +190,25 @@ def test_a_rate_asked_per_month_is_not_answered_per_year(tmp_path):
                     "for carmakers and camera makers.\n")
     assert "480,000 wafers a year" in bot.ask("How many wafers a year will the Kumamoto fab turn out?").text
     assert bot.ask("How many wafers per month will the Kumamoto fab turn out?").abstained
+
+
+def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
+    # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
+    bot = _bot_over(tmp_path, "machine.md",
+                    "# Sapporo AI machine\n\nThe Sapporo AI machine delivers more than 12 exaflops of 8-bit "
+                    "performance from 3,000 accelerators.\n\nIt is run by Hokkaido University for researchers "
+                    "across Japan.\n")
+    assert "12 exaflops" in bot.ask("How much AI performance does the Sapporo AI machine deliver?").text
+    answer = bot.ask("How much did the Sapporo AI machine cost to build?")
+    assert answer.abstained and not answer.citations, answer.text
+
+
+def test_a_trimmed_sentence_keeps_the_unit_of_its_figure():
+    from assistant.ask.extractive import ExtractiveAnswerer
+    from assistant.ask.questions import analyse
+
+    text = ("Abu Dhabi's investment company MGX and Nvidia will team up with French partners to build what they "
+            "call the largest AI campus in Europe, in the Paris region, with a planned capacity of 1.4 gigawatts "
+            "at full build-out.")
+    question = analyse("What capacity will the AI campus in the Paris region have?")
+    assert "1.4 gigawatts" in ExtractiveAnswerer._trim(text, question, ("1.4",), 20)

@@ -178,6 +178,22 @@ def test_the_currency_an_amount_is_asked_in(question, currency):
     assert parsed.currency == currency and (currency is None or parsed.answer_type == AMOUNT)
 
 
+@pytest.mark.parametrize(("question", "money"), [
+    ("How much did it cost to build the supercomputer?", True),
+    ("How much is the UK investing in the new supercomputer?", True),
+    ("What is the package worth in euros?", True),
+    ("How much power will the campus draw?", False),  # an amount, not of money
+    ("How large a workforce will the design centre have?", False),
+    ("How many jobs will the fab create?", False),  # a count: never money
+])
+def test_an_amount_of_money_is_told_from_other_amounts(question, money):
+    from assistant.text.numbers import is_money
+
+    assert analyse(question).money is money
+    assert [is_money(f) for f in ("£211 million", "Rs 10,372 crore", "114 billion", "21 exaflops", "1.4 gigawatts")] == [
+        True, True, True, False, False]
+
+
 def test_every_currency_the_verifier_knows_makes_an_amount_money():
     from assistant.ask.extractive import _kinds
     from assistant.text.numbers import amounts

@@ -19,6 +19,7 @@ from assistant.ask.questions import ParsedQuestion, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
 from assistant.text.names import is_demonym, spelled_out
+from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
@@ -238,11 +239,14 @@ class CandidateBuilder:
 
     @staticmethod
     def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats) -> list[str]:
-        """Facts of the asked type in the sentence that the conversation does not already state."""
+        """Facts of the asked type in the sentence that the conversation does not already state (of
+        money, when a sum of money is asked)."""
         asked = question.text.lower()
         known = set(question.all_terms)
         facts = []
         for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country):
+            if question.money and not is_money(fact):
+                continue
             parts = [stem(w) for w in words(fact)]
             if fact.lower() in asked or (parts and all(p in known for p in parts)):
                 continue

@@ -217,6 +217,9 @@ class ExtractiveAnswerer:
         wanted = set(question.all_terms)
         fact_words = {w for f in facts for w in f.split()}
         hits = [3 if w.strip(",.;:()") in fact_words else 1 if set(content_terms(w)) & wanted else 0 for w in words]
+        for i in range(len(words) - 1):
+            if hits[i] == 3 and hits[i + 1] < 3:
+                hits[i + 1] = 2  # the word after a figure is often its unit ("1.4 gigawatts", "500 engineers")
         width = limit - 1
         best = max(range(len(words) - width + 1), key=lambda i: sum(hits[i : i + width]))
         clipped = " ".join(words[best : best + width])

@@ -110,6 +110,7 @@ class ParsedQuestion:
     below_country: bool = False                         # a city, region or site is asked for
     attribute: str | None = None                        # stem of what is measured ("budget"), see asked_attribute
     currency: str | None = None                         # the unit an amount is asked in ("usd"), see asked_currency
+    money: bool = False                                 # the amount asked is a sum of money (_MONEY_RE, or a currency)
     period: str | None = None                           # a rate asked per "day", "week" or "month", see PERIOD_RES
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
@@ -190,6 +191,15 @@ PERIOD_RES = {
 }
 
 
+# Words that make "how much" a question about money ("How much did the build cost?"), so a sentence
+# giving only another quantity ("21 exaflops") does not answer it.
+_MONEY_RE = re.compile(
+    r"\b(?:cost|costs|costing|price|priced|spend|spends|spending|spent|pay|pays|paid|payment|invest|invests|"
+    r"invested|investing|investment|investments|funding|funded|budget|budgets|grant|grants|subsidy|subsidies|"
+    r"loan|loans|aid|revenue|revenues|profit|profits|income|earnings|salary|salaries|wage|wages|fee|fees|money|"
+    r"cash|incentive|incentives|worth|valuation|valued)\b", re.I)
+
+
 def asked_period(question: str) -> str | None:
     return next((period for period, pattern in PERIOD_RES.items() if pattern.search(question)), None)
 
@@ -227,6 +237,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         surface=surface,
         attribute=attribute if attribute in content else None,
         currency=currency if kind == AMOUNT else None,
+        money=kind == AMOUNT and bool(currency or _MONEY_RE.search(question)),
         period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
     )
 

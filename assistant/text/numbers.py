@@ -86,6 +86,16 @@ def amounts(text: str) -> list[str]:
     return found + MULTIPLIER_RE.findall(text)
 
 
+_LAKH_CRORE_RE = re.compile(r"\d\s?(?:lakh|crore)s?\b", re.I)
+
+
+def is_money(fact: str) -> bool:
+    """Can ``fact`` be a sum of money: written with a currency, or a scaled number ("114 billion",
+    "10,372 crore") whose currency the sentence may give elsewhere, or a multiplier? Not a quantity of
+    something else ("21 exaflops", "1.4 gigawatts", "10,000 jobs")."""
+    return bool(AMOUNT_RE.search(fact) or MULTIPLIER_RE.search(fact) or _LAKH_CRORE_RE.search(fact))
+
+
 def numbers(text: str) -> list[str]:
     """Counts: numbers that are not years and not part of a money amount or a share; a count with a
     scale word is kept whole ("14.5 million" units). "One of" picks one out, it counts nothing."""
