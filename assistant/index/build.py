@@ -66,7 +66,7 @@ class Build:
         self.collection = collection
         self.log = log
         self.embedded = 0
-        self.pools = PoolStore.for_settings(settings)
+        self.pools: PoolStore | None = None  # opened by the first batch: a build that embeds nothing never reads it
 
     @classmethod
     def start(cls, settings: Settings, client, rebuild: bool, log: Callable[[str], None]) -> "Build":
@@ -154,8 +154,7 @@ class Build:
             chunks = [(c.page_content, c.metadata.get("prefix_len", 0)) for _, _, c in batch]
             embedded = embeddings.embed_chunks(chunks)
             vectors = [v for v, _ in embedded]
-            if self.pools is not None:
-                self._save_pools({pool_key(*c): p for c, (_, p) in zip(chunks, embedded) if p is not None})
+            self._save_pools({pool_key(*c): p for c, (_, p) in zip(chunks, embedded) if p is not None})
         else:
             vectors = embeddings.embed_documents(texts)
         with store.store_errors(self.settings, "writing the index"):
@@ -170,12 +169,16 @@ class Build:
 
     def _save_pools(self, pools: dict) -> None:
         try:
-            self.pools.add(pools)
+            if self.pools is None:
+                self.pools = PoolStore.for_settings(self.settings)
+            if self.pools is not None and pools:
+                self.pools.add(pools)
         except OSError as exc:  # readers pool a chunk themselves when its pools are missing
             _log.warning("could not save sentence vectors (%s); answers will compute them", exc)
 
     def _compact_pools(self, live_chunks: int) -> None:
-        """Drop the pools of chunks no longer indexed once they outnumber the live ones."""
+        """Drop the pools of chunks no longer indexed once they outnumber the live ones (checked by
+        builds that added pools: only they make the store grow)."""
         if self.pools is None or len(self.pools) <= 2 * live_chunks + 1000:
             return
         try:
