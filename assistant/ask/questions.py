@@ -31,6 +31,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
 # the noun the wh-word asks about names the type even with modifiers in between. The head is the
 # last such noun of the phrase before a function word, and is only taken when no other noun
 # follows it ("What is the investment package focused on?" asks about a package, not an amount).
+# Nouns naming a sum of money: heads of amount questions, and words that make "how much" ask for money.
+_MONEY_NOUNS = ("budget spending investment investments funding subsidy subsidies grant grants loan loans aid price "
+                "cost valuation revenue profit income earnings salary salaries wage wages fee fees")
 _HEADS: dict[str, str] = {}
 for _kind, _nouns in (
     (PERSON, "secretary secretaries minister ministers executive executives ceo chief chiefs chairman chairwoman "
@@ -46,9 +49,7 @@ for _kind, _nouns in (
     (PLACE, "city cities town towns state states region regions prefecture prefectures province provinces county "
             "district place location site sites island municipality village"),
     (PERCENT, "rate rates share percentage proportion fraction stake"),
-    (AMOUNT, "amount sum outlay budget spending investment investments funding subsidy subsidies grant grants loan "
-             "loans award aid price cost value valuation figure figures expenditure revenue profit income earnings "
-             "salary salaries wage wages fee fees"),
+    (AMOUNT, "amount sum outlay award value figure figures expenditure " + _MONEY_NOUNS),
     (NUMBER, "capacity volume output headcount"),
 ):
     for _noun in _nouns.split():
@@ -193,11 +194,10 @@ PERIOD_RES = {
 
 # Words that make "how much" a question about money ("How much did the build cost?"), so a sentence
 # giving only another quantity ("21 exaflops") does not answer it.
-_MONEY_RE = re.compile(
-    r"\b(?:cost|costs|costing|price|priced|spend|spends|spending|spent|pay|pays|paid|payment|invest|invests|"
-    r"invested|investing|investment|investments|funding|funded|budget|budgets|grant|grants|subsidy|subsidies|"
-    r"loan|loans|aid|revenue|revenues|profit|profits|income|earnings|salary|salaries|wage|wages|fee|fees|money|"
-    r"cash|incentive|incentives|worth|valuation|valued)\b", re.I)
+_MONEY_WORDS = _MONEY_NOUNS.split() + (
+    "costs costing priced spend spends spent pay pays paid payment invest invests invested investing funded budgets "
+    "revenues profits money cash incentive incentives worth valued").split()
+_MONEY_RE = re.compile(rf"\b(?:{'|'.join(_MONEY_WORDS)})\b", re.I)
 
 
 def asked_period(question: str) -> str | None:

@@ -142,10 +142,8 @@ class PoolStore:
         self._where, self._shards = {}, []
         for i in range(0, len(kept), per_shard):
             self.add({k: entries[k] for k in kept[i : i + per_shard]})
-        fresh = {p.name for p in self.folder.glob("*")} - {p.name for p in old}
-        for path in old:
-            if path.name not in fresh:
-                path.unlink(missing_ok=True)
+        for path in old:  # new shards get new names, so every old file can go
+            path.unlink(missing_ok=True)
 
     def _load(self) -> None:
         if not self.folder.is_dir():
