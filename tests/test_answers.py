@@ -203,6 +203,20 @@ def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     assert answer.abstained and not answer.citations, answer.text
 
 
+def test_a_count_of_something_else_and_a_person_in_another_role_are_no_answer(tmp_path):
+    # "The first of two factories" counts factories, not people; the head of the chipmaker is not the
+    # minister who came. Asked what the report does say, the answer comes.
+    bot = _bot_over(tmp_path, "plant.md",
+                    "# Hiroshima memory plant\n\nThe chipmaker said the first of two factories at the Hiroshima "
+                    "site would open in 2027.\n\nChief executive Kenta Mori said the plant would make memory for AI "
+                    "servers.\n\nTrade minister Aiko Sato attended the opening ceremony with the mayor.\n")
+    assert bot.ask("How many people will work at the Hiroshima memory plant?").abstained
+    assert "two" in bot.ask("How many factories will the Hiroshima site have?").text
+    answer = bot.ask("Which minister attended the Hiroshima plant's opening ceremony?")
+    assert "Aiko Sato" in answer.citations[0].quote, answer.text
+    assert bot.ask("Who is the plant manager of the Hiroshima memory plant?").abstained
+
+
 def test_a_trimmed_sentence_keeps_the_unit_of_its_figure():
     from assistant.ask.extractive import ExtractiveAnswerer
     from assistant.ask.questions import analyse

@@ -9,10 +9,13 @@ import json
 import pytest
 
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
-from assistant.ask.questions import AMOUNT, ENTITY, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, split_coordinated, strip_noise
+from assistant.ask.parts import parts_of, split_coordinated
+from assistant.ask.questions import (
+    AMOUNT, DATE, ENTITY, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, counted_noun, strip_noise,
+)
 from assistant.ask.scope import find_publisher
-from assistant.text.names import is_demonym
-from assistant.text.numbers import numbers
+from assistant.text.names import is_demonym, person_names
+from assistant.text.numbers import dates, numbers
 
 
 @pytest.mark.parametrize(
@@ -38,6 +41,14 @@ from assistant.text.numbers import numbers
         ("How many wafers a month will it process?", NUMBER),
         ("Who leads the consortium?", PERSON),
         ("Why did TSMC delay production, and which company was blamed?", None),
+        # after a possessive comes what is asked, unless the head came before it
+        ("What is Intel chief executive Lip-Bu Tan's annual salary?", AMOUNT),
+        ("Which Singapore minister attended Micron's groundbreaking?", PERSON),
+        ("What is the total price tag of the campus?", AMOUNT),
+        # keywords, no question: the last word names what is wanted
+        ("Amkor CHIPS loan amount", AMOUNT),
+        ("Culham AI Growth Zone data centre capacity", NUMBER),
+        ("ESMC Dresden production start", None),
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -51,6 +62,9 @@ def test_the_asked_type_follows_the_head_noun(question, kind):
         ("The plant will employ 1,000 people.", ["1,000"]),
         ("The G1 unit is one of India's first such plants.", []),
         ("It costs $2 billion, 10% more, for 300 wafers.", ["300"]),
+        # a day of the month counts nothing; a unit may follow a figure unspaced
+        ("Trump spoke on March 4 and on 24 May to 300 lawmakers.", ["300"]),
+        ("It starts at 100MW and grows to 500MW.", ["100", "500"]),
     ],
 )
 def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
@@ -214,3 +228,65 @@ def test_every_currency_the_verifier_knows_makes_an_amount_money():
 ])
 def test_the_period_a_rate_is_asked_per(question, period):
     assert analyse(question).period == period
+
+
+def test_dates_are_read_day_first_too_but_not_a_modal_verb():
+    assert dates("Signed on 24 May 2024 and on August 9, 2022.") == ["24 May", "2024", "August 9", "2022"]
+    assert dates("The 12 may come later.") == ["may"]  # lower case: the month pattern alone, as before
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("Commerce Secretary Howard Lutnick said on Friday", ["Howard Lutnick"]),
+        ("Economic Development Board chairman Png Cheong Boon and JTC Corporation CEO Tan Boon Khai attended.",
+         ["Png Cheong Boon", "Tan Boon Khai"]),
+        ("Tata Sons Chairman N. Chandrasekaran performed the ceremony.", ["N. Chandrasekaran"]),
+        ("Finance Minister Christian Lindner and French Economy Minister Bruno Le Maire met.",
+         ["Christian Lindner", "Bruno Le Maire"]),
+        ("Secretary Lutnick spoke; Liu gave no date.", ["Lutnick"]),  # one word only after a title
+        # organisations, places, titles and dates name no one
+        ("SK hynix builds at the Purdue Research Park in West Lafayette, Indiana, with Micron Technology.", []),
+        ("Deputy Prime Minister attended in December with Saudi Arabia's delegation.", []),
+    ],
+)
+def test_names_of_people_are_told_from_titles_firms_and_places(text, people):
+    assert person_names(text) == people
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("Who is the plant manager of the Kumamoto fab?", True),
+        ("Which minister announced the subsidy?", True),
+        ("Who chairs the joint venture?", True),
+        ("Who is the biggest shareholder in the fund?", False),  # an organisation may answer
+        ("Whose chips will the fab make?", False),
+        ("How much did the minister pledge?", False),
+    ],
+)
+def test_a_person_is_asked_for_when_the_question_names_a_role(question, person):
+    assert analyse(question).person is person
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("How many people work at the fab?", "people"),
+        ("How many construction jobs will the project create?", "jobs"),
+        ("How many wafer starts per month will it handle?", "starts"),
+        ("How many House Republicans voted for it?", "republicans"),
+        ("How many of the fabs are running?", None),
+        ("How many times larger is it?", None),
+    ],
+)
+def test_what_a_count_counts(question, noun):
+    assert counted_noun(question) == noun
+
+
+def test_a_part_that_leaves_out_what_it_counts_counts_what_the_other_names():
+    question = analyse("How many jobs are expected at the Dresden fab, and how many at the Crolles fab?")
+    parts = [part for part, _ in parts_of(question, question.text)]
+    assert [p.counted for p in parts] == ["jobs", "jobs"]
+    question = analyse("When is the Yongin fab due, and by when are chips expected from Dholera?")
+    assert [p.answer_type for p, _ in parts_of(question, question.text)] == [DATE, DATE]

@@ -15,14 +15,14 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
-from assistant.ask.questions import ParsedQuestion, type_facts
+from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
 from assistant.text.names import is_demonym, spelled_out
 from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
-from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, content_terms, stem, words
+from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, content_terms, stem, words
 
 
 @dataclass
@@ -46,6 +46,15 @@ class Candidate:
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
     cosine_ctx: float = 0.0  # cosine of the sentence read with its title and the sentence before it
     vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
+
+
+_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+# Words that count heads: "how many jobs" is answered in positions or workers, "how many people" in
+# any of those, or in engineers or specialists.
+_HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
+_PEOPLE = _HEADCOUNT | frozenset(
+    "engineers specialists experts researchers scientists technicians students graduates professionals residents".split()
+)
 
 
 def clean(text: str) -> str:
@@ -135,6 +144,16 @@ class CandidateBuilder:
                 cand.context_words = context_words
         if not cands:
             return []
+        if question.counted:
+            # A count of something else ("the first of two factories") does not answer "how many
+            # people"; for heads, any word that counts them does ("1,700 jobs", "2,000 positions").
+            noun = question.counted
+            heads = _PEOPLE if noun in ("people", "persons") else _HEADCOUNT if noun in _HEADCOUNT else frozenset()
+            self._keep_facts_near([noun], cands, heads)
+        if question.person:
+            # The person asked for is named with the role asked ("Minister ... Gan Kim Yong",
+            # "Annemie Turtelboom, the ECA member"), not any person in the sentence.
+            self._keep_facts_near([w.lower() for w in words(question.text) if is_role(w)], cands)
         vectors, in_context = self._sentence_vectors(cands, docs)
         evidence_words = sorted({w for c in cands for w in lexicon(c.text).values() if not w.isdigit()})
         qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
@@ -179,6 +198,40 @@ class CandidateBuilder:
                 names_ok[id(cand.doc)] = self._names_present(question, cand, (documents or {}).get(cand.doc.metadata["source"], ""))
             cand.names_ok = names_ok[id(cand.doc)]
         return cands
+
+    def _keep_facts_near(self, targets: list[str], cands: list[Candidate], also: frozenset[str] = frozenset()) -> None:
+        """Keep the facts that stand next to what is asked: one of ``targets`` (or ``also``) among the
+        three content words before the fact or the five after it (a table row's header comes
+        before its figure, a count's noun after it), exactly, as a compound ("superchips" for
+        "chips") or a derivation ("chairman" for "chairs"), or in close meaning (cosine >= SoftMatcher.NEAR: "lenders" for "banks")."""
+        around: dict[tuple[int, str], list[str]] = {}
+        for c in cands:
+            text = clean(c.text)
+            for fact in c.facts:
+                at = text.find(fact)
+                if at >= 0:
+                    after = [w for w in _WORD_RE.findall(text[at + len(fact):]) if w.lower() not in STOPWORDS][:5]
+                    before = [w for w in _WORD_RE.findall(text[:at]) if w.lower() not in STOPWORDS][-3:]
+                    around[(id(c), fact)] = [w.lower() for w in before + after]
+        # Only the asked words are embedded here; a word near a figure that the warm-up left out is
+        # rare and matched by its form alone, so a question costs no model call for it.
+        todo = [t for t in dict.fromkeys(targets) if t not in self.word_vectors]
+        if todo:
+            for w, v in zip(todo, self.embeddings.embed_documents(todo)):
+                self.word_vectors[w] = np.asarray(v)
+        matrix = np.stack([self.word_vectors[t] for t in targets])
+        stems = {stem(t) for t in targets}
+
+        def near(w: str) -> bool:
+            if w in also or stem(w) in stems or any(len(t) >= 4 and w.endswith(t) for t in targets):
+                return True
+            if any(len(t) >= 4 and w.startswith(t) for t in stems):
+                return True
+            return w in self.word_vectors and float((matrix @ self.word_vectors[w]).max()) >= SoftMatcher.NEAR
+
+        for c in cands:
+            if c.facts:
+                c.facts = tuple(f for f in c.facts if any(near(w) for w in around.get((id(c), f), [])))
 
     def _sentence_vectors(self, cands: list[Candidate], docs: list[Document]) -> tuple[np.ndarray, np.ndarray]:
         """Each sentence's vector alone and as a reader meets it (after its heading and the sentence
@@ -244,7 +297,7 @@ class CandidateBuilder:
         asked = question.text.lower()
         known = set(question.all_terms)
         facts = []
-        for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country):
+        for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country, question.person):
             if question.money and not is_money(fact):
                 continue
             parts = [stem(w) for w in words(fact)]

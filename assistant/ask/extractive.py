@@ -305,8 +305,9 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
-        typed = [c for c in typed if in_terms(c, question)]
-        if not typed or key(typed[0]) < calibration.relative_margin * best:
+        # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
+        typed = [c for c in typed if in_terms(c, question) and key(c) >= calibration.relative_margin * best]
+        if not typed:
             return None
         top = typed[0]
     # In a follow-up, carried words can outweigh the question's own ("Which chips will it use?"):

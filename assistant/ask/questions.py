@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.text.names import is_country_or_demonym, name_runs, places
+from assistant.text.names import ROLE_WORDS, is_country_or_demonym, is_date_word, name_runs, person_names, places
 from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals
 from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, stem, words
 
@@ -49,7 +49,7 @@ for _kind, _nouns in (
     (PLACE, "city cities town towns state states region regions prefecture prefectures province provinces county "
             "district place location site sites island municipality village"),
     (PERCENT, "rate rates share percentage proportion fraction stake"),
-    (AMOUNT, "amount sum outlay award value figure figures expenditure " + _MONEY_NOUNS),
+    (AMOUNT, "amount sum outlay award value figure figures expenditure tag " + _MONEY_NOUNS),
     (NUMBER, "capacity volume output headcount"),
 ):
     for _noun in _nouns.split():
@@ -59,6 +59,9 @@ _PHRASE_SKIP = frozenset("is are was were the a an".split())
 _PHRASE_AUX = frozenset("do does did will would can could shall should may might must has have had".split())
 _PHRASE_STOP = STOPWORDS - {"much", "many", "kind", "sort", "one", "ones", "way", "ways"}
 _IRREGULAR_VERBS = frozenset("led ran made built won took gave set said got put kept held paid sold bought".split())
+# "What is Intel chief executive Lip-Bu Tan's annual salary?": a possessive names the owner; what
+# is asked is the noun phrase after it.
+_POSSESSIVE_RE = re.compile(r"(?:'s|’s|s'|s’)$")
 _WH_PHRASE_RE = re.compile(r"\b(what|which)\s+((?:[\w'’&.$/-]+\s*){1,8})", re.I)
 
 
@@ -89,13 +92,18 @@ def _head_type(question: str) -> tuple[int, str] | None:
     start, tokens = found
     phrase: list[str] = []
     for t in tokens:
-        if not t or t.lower() in _PHRASE_STOP or len(phrase) == 5:
+        owner = next((i for i in range(len(phrase) - 1, -1, -1) if _POSSESSIVE_RE.search(phrase[i])), -1)
+        if not t or t.lower() in _PHRASE_STOP or len(phrase) - owner - 1 == 5:
             break
         phrase.append(t)
-    for i in range(len(phrase) - 1, -1, -1):
-        kind = _HEADS.get(phrase[i].lower())
-        if kind and (i == len(phrase) - 1 or _verb_like(phrase[i + 1])):
-            return start, kind
+    # After a possessive comes what is asked ("Lip-Bu Tan's annual salary"), unless the head came
+    # before it ("Which minister attended Micron's groundbreaking").
+    owned = next((i for i in range(len(phrase) - 1, -1, -1) if _POSSESSIVE_RE.search(phrase[i])), None)
+    for words_ in ([phrase[owned + 1 :], phrase] if owned is not None else [phrase]):
+        for i in range(len(words_) - 1, -1, -1):
+            kind = _HEADS.get(words_[i].lower())
+            if kind and (i == len(words_) - 1 or _verb_like(words_[i + 1])):
+                return start, kind
     return None
 
 
@@ -113,6 +121,8 @@ class ParsedQuestion:
     currency: str | None = None                         # the unit an amount is asked in ("usd"), see asked_currency
     money: bool = False                                 # the amount asked is a sum of money (_MONEY_RE, or a currency)
     period: str | None = None                           # a rate asked per "day", "week" or "month", see PERIOD_RES
+    person: bool = False                                # a person's name is asked: the question names a role
+    counted: str | None = None                          # what "how many" counts ("jobs"), see counted_noun
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
@@ -136,6 +146,10 @@ def answer_type(question: str) -> str | None:
     first_wh = re.search(r"\b(why|how|what|which|who|whom|whose|when|where)\b", question, re.I)
     if first_wh and first_wh.group(1).lower() == "why":
         hits = [h for h in hits if h[0] < first_wh.start()]
+    if not hits and not first_wh:
+        # Keywords, no question ("Amkor CHIPS loan amount"): the last word names what is wanted.
+        last = re.findall(r"[\w'’-]+", question.lower())[-1:]
+        return _HEADS.get(last[0]) if last else None
     return min(hits)[2] if hits else None
 
 
@@ -143,7 +157,7 @@ def answer_type(question: str) -> str | None:
 # the passage must mention.
 _FIGURE_WORDS = frozenset(
     "amount amounts sum sums figure figures number numbers total value share shares stake proportion percentage "
-    "fraction portion rate people money cash date day days year years month months time kind sort".split()
+    "fraction portion rate people money cash date day days year years month months time kind sort tag".split()
 )
 _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", re.I)
 
@@ -167,7 +181,7 @@ def asked_attribute(question: str) -> str | None:
             break
         if (low.endswith("ed") or low in _IRREGULAR_VERBS) and low not in _HEADS:
             break  # "Which companies signed ...": the verb ends the noun phrase
-        phrase.append(t)
+        phrase = [] if _POSSESSIVE_RE.search(t) else phrase + [t]
     # The last plain lower-case word: names ("Micron's", "GB300") describe, they do not measure.
     head = next((t.lower() for t in reversed(phrase) if t.isalpha() and t.islower()), None)
     if head is None or head in _FIGURE_WORDS:
@@ -239,7 +253,49 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         currency=currency if kind == AMOUNT else None,
         money=kind == AMOUNT and bool(currency or _MONEY_RE.search(question)),
         period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
+        person=asks_person(question, kind),
+        counted=counted_noun(question) if kind == NUMBER else None,
     )
+
+
+_COUNT_STOP = frozenset("per a an with of in at for on to from by".split()) | STOPWORDS
+_HOW_MANY_RE = re.compile(r"\bhow\s+many\s+((?:[\w'’-]+\s*){1,5})", re.I)
+
+
+def counted_noun(question: str) -> str | None:
+    """What "how many" counts, lower-cased: "jobs" in "How many construction jobs ...", "people" in
+    "How many people work ...", "starts" in "How many wafer starts per month ...". A figure that
+    counts something else ("the first of two factories") does not answer it."""
+    m = _HOW_MANY_RE.search(question)
+    if not m:
+        return None
+    phrase: list[str] = []
+    for t in m.group(1).split():
+        low = t.strip(",?;:.").lower()
+        if not low or low in _COUNT_STOP or (phrase and (low.endswith("ed") or low in _IRREGULAR_VERBS)):
+            break
+        phrase.append(low)
+    # The plural noun of the phrase ("people work": the verb after it is no noun); else its first word.
+    plural = [t for t in phrase if (t.endswith("s") and not t.endswith("ss")) or t in ("people", "staff", "personnel")]
+    noun = plural[-1] if plural else (phrase[0] if phrase else None)
+    return None if noun is None or noun in ("times", "more", "fewer", "less") else noun
+
+
+def asks_person(question: str, kind: str | None) -> bool:
+    """Does the question want a person's name? "Who is the plant manager ...", "Which minister ...":
+    it names a role. A bare "who" may be answered by an organisation ("Who is the biggest
+    shareholder?"), and "whose" asks for an owner."""
+    if kind != PERSON or re.search(r"\bwhose\b", question, re.I):
+        return False
+    return any(is_role(w) for w in words(question))
+
+
+_ROLE_STEMS = frozenset(stem(w) for w in ROLE_WORDS)
+
+
+def is_role(word: str) -> bool:
+    """"minister", "chairman", and the verbs of roles: "Who chairs ...", "Who heads ..."."""
+    return word.lower() in ROLE_WORDS or stem(word.lower()) in _ROLE_STEMS
 
 
 def is_follow_up(question: str, n_terms: int) -> bool:
@@ -247,8 +303,11 @@ def is_follow_up(question: str, n_terms: int) -> bool:
     return bool(REFERRING_RE.search(question)) or n_terms <= 2
 
 
-def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset(), below_country: bool = False) -> list[str]:
-    """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", ...)."""
+def type_facts(
+    kind: str | None, text: str, proper: frozenset[str] = frozenset(), below_country: bool = False, person: bool = False,
+) -> list[str]:
+    """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", people's
+    names when ``person``, ...)."""
     if kind == AMOUNT:
         return amounts(text)
     if kind == PERCENT:
@@ -263,90 +322,13 @@ def type_facts(kind: str | None, text: str, proper: frozenset[str] = frozenset()
         return places(text, True) if below_country else name_runs(text, proper)
     if kind == NAME:
         return name_runs(text, proper)
+    if kind == PERSON and person:
+        return person_names(text)
     if kind in (PERSON, ENTITY):
         # "Who is ..." asks for a person or an organisation, "which bank ..." for an organisation:
-        # not a country.
-        return [n for n in name_runs(text, proper) if not is_country_or_demonym(n)]
+        # not a country, not a month or a weekday.
+        return [n for n in name_runs(text, proper) if not is_country_or_demonym(n) and not is_date_word(n)]
     return []
-
-
-_PART_RE = re.compile(
-    r"\s*(?:[?;:]|,?\s+and\s+(?=(?:what|how|which|who|whom|whose|when|where|why)\b))\s*", re.I
-)
-
-
-def split_parts(question: str) -> list[str]:
-    """Split a multi-part question ("Who is building X, and which chips will it use?") into its
-    parts; a question that does not split cleanly into parts of two or more content words stays whole."""
-    pieces = [p.strip(" ,") for p in _PART_RE.split(question) if p and p.strip(" ,")]
-    if len(pieces) > 1 and all(len(content_terms(p)) >= 2 for p in pieces):
-        return pieces
-    return [question]
-
-
-_PREPS = r"(?:to|for|of|at|in|with|by|from|regarding|about|on)"
-_PREP_RE = re.compile(rf"\b{_PREPS}\s+(?:the\s+)?$", re.I)
-_PHRASE_END_RE = re.compile(r"[,?;]|$")
-
-
-def split_coordinated(question: str) -> list[str]:
-    """Two questions from one that asks the same of two names joined by "and": "What loans were
-    offered to Micron and to SK hynix?" -> "... offered to Micron?", "... offered to SK hynix?".
-
-    The first name must follow a preposition ("to", "for", "regarding", ...), so names that act
-    together ("SoftBank and Nvidia are building ...") stay one question; the second phrase runs to
-    the next comma or the question mark and is about as long as the first.
-    """
-    for m in re.finditer(r",?\s+and\s+", question):
-        left, right = question[: m.start()], question[m.end() :]
-        a_runs, b_runs = name_runs(left), name_runs(right)
-        if not a_runs or not b_runs:
-            continue
-        a_at = left.rfind(a_runs[-1])
-        end = _PHRASE_END_RE.search(right).start()
-        b_phrase, rest = right[:end], right[end:]
-        b_prep = re.match(rf"{_PREPS}\b", b_phrase, re.I)
-        if b_prep:
-            # "with SK hynix in Indiana and with Amkor in Arizona": the first phrase opens at the same preposition
-            at = left.lower().rfind(b_prep.group(0).lower() + " ")
-            prep = _PREP_RE.search(left[: at + len(b_prep.group(0)) + 1]) if at >= 0 else None
-        else:
-            prep = _PREP_RE.search(left[:a_at]) if a_at >= 0 else None
-        if not prep or b_runs[0] not in b_phrase:
-            continue
-        a_phrase = left[prep.start() :]
-        extra = len(b_phrase.split()) - len(b_runs[0].split()) - (len(a_phrase.split()) - len(a_runs[-1].split()))
-        if extra > 2:
-            continue
-        lead = "" if b_prep else prep.group(0)
-        first = left + rest
-        second = left[: prep.start()] + lead + b_phrase + rest
-        if len(content_terms(first)) >= 2 and len(content_terms(second)) >= 2:
-            return [first.strip(" ,"), second.strip(" ,")]
-    return [question]
-
-
-def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = frozenset()) -> list[tuple[ParsedQuestion, str]]:
-    """The parts of a multi-part question, each with the query to retrieve it by; [] for one part.
-
-    Parts split at "and what/when/..." carry the whole question's other terms, so "and when will it
-    open?" still knows what "it" is; parts that ask the same of two names carry only the
-    conversation's terms, so each looks for its own name.
-    """
-    pieces = split_parts(question.text)
-    coordinated = False
-    if len(pieces) < 2:
-        pieces = split_coordinated(question.text)
-        coordinated = True
-    if len(pieces) < 2:
-        return []
-    out = []
-    for text in pieces:
-        part = analyse(text, proper)
-        carry = question.carried if coordinated else question.all_terms
-        part.carried = [t for t in carry if t not in part.terms]
-        out.append((part, text if coordinated else f"{text} ({query})"))
-    return out
 
 
 # Markup, pasted links and instructions to the assistant wrapped around a question are noise: the

@@ -61,6 +61,11 @@ def country_names() -> frozenset[str]:
     return frozenset(names)
 
 
+def is_date_word(name: str) -> bool:
+    """"December", "Monday": a capitalised word that names a time, not a person or an organisation."""
+    return name.lower() in _DAYS_AND_MONTHS
+
+
 def is_country_or_demonym(name: str) -> bool:
     """"Japan", "Taiwanese", "Korean": a country, or an adjective made from one."""
     return name.lower() in country_names() or is_demonym(name)
@@ -110,3 +115,78 @@ def spelled_out(acronym: str, text: str) -> bool:
         elif word.lower() not in _LINKS:
             initials = ""
     return False
+
+
+# --- People --------------------------------------------------------------------------------------
+
+# Words that make a capitalised word a title, an organisation, a place or a time rather than part of
+# a person's name. A run of capitalised words is a person's name only in its tail after the last of them.
+_TITLES = frozenset(
+    """president vice prime minister ministers deputy secretary chairman chairwoman chair chairperson chief
+    executive executives officer ceo cfo cto coo founder co-founder director general governor senator sen
+    representative rep mayor premier chancellor commissioner ambassador spokesperson spokesman spokeswoman
+    dr mr mrs ms prof professor sir dame lord king queen prince princess sheikh emir crown minister-president
+    head manager member speaker leader secretary-general auditor judge justice author analyst economist
+    researcher scientist lawmaker official politician""".split()
+)
+ROLE_WORDS = _TITLES  # a question naming one of these asks for a person ("Who is the plant manager ...")
+_DAYS_AND_MONTHS = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+_NOT_NAMES = _TITLES | frozenset(
+    """economy economic finance financial trade industry industrial commerce energy defence defense science
+    technology technologies digital foreign affairs home interior state treasury federal national international
+    council department ministry agency office board commission committee authority bureau institute
+    institution centre center university college school academy foundation fund bank group holdings
+    corporation corp inc ltd llc plc co company companies electronics semiconductor semiconductors systems
+    solutions devices instruments materials research labs laboratories motor motors electric electron
+    industries partners capital ventures investment investments management services enterprise enterprises
+    international global sons brothers works park zone complex campus city county district province state
+    region valley bay port island islands river lake mount north south east west northern southern eastern
+    western central new san los las saint st upper lower greater act law bill programme program plan
+    strategy mission initiative project policy summit forum conference review report times journal post
+    news daily wire press herald tribune gazette monitor observer ledger chronicle""".split()
+) | _DAYS_AND_MONTHS
+_NAME_WORD_RE = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Za-z]?[a-z]+)*|[A-Z]\.?")
+_PARTICLES = frozenset("de del der di da van von le la al bin binti".split())
+
+
+def person_names(text: str) -> list[str]:
+    """Names of people: the tail of each run of capitalised words after its titles and organisation
+    words ("Commerce Secretary Howard Lutnick" -> "Howard Lutnick", "JTC Corporation CEO Tan Boon
+    Khai" -> "Tan Boon Khai", "Tata Sons Chairman N. Chandrasekaran" -> "N. Chandrasekaran"). Two
+    words at least, or one straight after a title ("Secretary Lutnick"); runs that end in an
+    organisation, a place or a date word ("Purdue Research Park", "West Lafayette") name no one."""
+    runs: list[list[str]] = [[]]
+    for m in re.finditer(r"\S+", FOOTNOTE_RE.sub("", text)):
+        raw = m.group(0)
+        token = raw.strip("\"'“”‘’()[],;:!?")
+        initial = bool(re.fullmatch(r"[A-Z]\.", token))
+        token = token if initial else re.sub(r"(?:'s|’s)$", "", token.rstrip("."))
+        capitalised = bool(token) and token[0].isupper() and token.lower() not in STOPWORDS
+        if capitalised or (token in _PARTICLES and runs[-1]):
+            runs[-1].append(token)
+        else:
+            runs.append([])
+        if raw[-1:] in ",;:!?)\"”’" or (raw.endswith(".") and not initial):
+            runs.append([])
+    out = []
+    for run in runs:
+        while run and run[-1] in _PARTICLES:
+            run.pop()
+        tail: list[str] = []
+        for token in reversed(run):
+            low = token.lower()
+            # Demonyms are not checked word by word: "Christian" would pass for one.
+            if low in _NOT_NAMES or low in country_names() or not (_NAME_WORD_RE.fullmatch(token) or token in _PARTICLES):
+                break
+            tail.insert(0, token)
+        while tail and (tail[0] in _PARTICLES or tail[0].endswith(".") and len(tail) == 1):
+            tail.pop(0)
+        if not tail or " ".join(tail).lower() in country_names():
+            continue
+        titled = len(run) > len(tail) and run[len(run) - len(tail) - 1].lower() in _TITLES
+        if len(tail) >= 2 or titled:
+            out.append(" ".join(tail))
+    return out

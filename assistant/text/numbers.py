@@ -34,10 +34,15 @@ PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|per cent\b)", re.IGNORECASE
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)s?\b")
 DATE_RE = re.compile(
     rf"{YEAR_RE.pattern}|\b(?:{'|'.join(MONTHS.split())})\b\.?(?:\s+\d{{1,2}})?"
+    # day first ("24 May"): the month capitalised, so "12 may" stays a number and a verb
+    rf"|\b\d{{1,2}}\s+(?-i:{'|'.join(m.capitalize() for m in MONTHS.split())})\b"
     r"|\b(?:next|last|this|coming|past)\s+(?:decade|year|month|century)\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b",
     re.IGNORECASE,
 )
-NUMBER_RE = re.compile(rf"\b{_NUM}\b|\b(?:{'|'.join(NUMBER_WORDS.split())})\b", re.IGNORECASE)
+# A figure may carry its unit unspaced ("500MW", "2nm").
+NUMBER_RE = re.compile(
+    rf"\b{_NUM}(?:\b|(?=(?:[kMGT]W|[kMGT]Wh|nm|mm|GB|TB|PF|EF)\b))|\b(?:{'|'.join(NUMBER_WORDS.split())})\b", re.IGNORECASE
+)
 ORDINAL_RE = re.compile(
     r"\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b",
     re.IGNORECASE,
@@ -97,9 +102,10 @@ def is_money(fact: str) -> bool:
 
 
 def numbers(text: str) -> list[str]:
-    """Counts: numbers that are not years and not part of a money amount or a share; a count with a
+    """Counts: numbers that are not years, dates or part of a money amount or a share; a count with a
     scale word is kept whole ("14.5 million" units). "One of" picks one out, it counts nothing."""
-    money = [m.span() for m in MONEY_RE.finditer(text)]
+    # A day of the month ("March 4") counts nothing either.
+    money = [m.span() for m in MONEY_RE.finditer(text)] + [m.span() for m in DATE_RE.finditer(text)]
     scaled = {m.start(): m.group(0) for m in _BARE_SCALED_RE.finditer(text)}
     return [
         scaled.get(m.start(), m.group(0))

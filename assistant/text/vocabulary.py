@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,12 +21,18 @@ BATCH = 256
 
 def lexicon(text: str) -> dict[str, str]:
     """Stem -> surface word for the content words of ``text``."""
+    return dict(_lexicon(text))
+
+
+@lru_cache(maxsize=8192)
+def _lexicon(text: str) -> tuple[tuple[str, str], ...]:
+    # Warm questions read the same sentences and chunks again and again: each is analysed once.
     out: dict[str, str] = {}
     for word in words(FOOTNOTE_RE.sub("", text)):
         for w in (*word.split("-"), word) if "-" in word else (word,):
             for t in content_terms(w):
                 out.setdefault(t, w.lower())
-    return out
+    return tuple(out.items())
 
 
 def frequent_words(texts: Sequence[str], max_words: int = MAX_WORDS, max_texts: int = MAX_TEXTS) -> list[str]:
