@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from langchain_core.documents import Document
@@ -315,24 +316,31 @@ class CandidateBuilder:
         and a numeral when the text counts it another way ("Big Fund III": "its third phase").
         """
         meta = cand.doc.metadata
-        raw = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content, document))
-        context = raw.lower()
-        ctx_stems: set[str] | None = None  # stemming a whole document is costly: once, and only when needed
+        head = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content))
+        context = head.lower() + " " + document
+        ctx_stems: set[str] | None = None  # stemming is costly: only when needed, a document's once
         for name in question.names:
             low = name.lower()
             if " " not in low and is_demonym(name):
                 continue
-            if low in context or spelled_out(name, raw):
+            # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
+            if low in context or spelled_out(name, head):
                 continue
             # "France-UAE" or "Vanguard-NXP" names two parties that a report names apart.
             stems = [stem(part) for w in words(name) for part in w.split("-") if part]
             if ctx_stems is None:
-                ctx_stems = set(content_terms(context))
+                ctx_stems = set(content_terms(head.lower())) | _stems_of(document)
             if stems and all(s in ctx_stems or ctx_stems & ROMAN.get(s, set()) for s in stems):
                 continue
             return False
         return True
 
+
+
+@lru_cache(maxsize=512)
+def _stems_of(document: str) -> frozenset[str]:
+    """A whole document's stems, once per document: near-miss questions look in every pooled report."""
+    return frozenset(content_terms(document))
 
 
 # A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
