@@ -49,7 +49,6 @@ class Candidate:
     vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
 
 
-_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 # Words that count heads: "how many jobs" is answered in positions or workers, "how many people" in
 # any of those, or in engineers or specialists.
 _HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
@@ -204,16 +203,16 @@ class CandidateBuilder:
         """Keep the facts that stand next to what is asked: one of ``targets`` (or ``also``) among the
         three content words before the fact or the five after it (a table row's header comes
         before its figure, a count's noun after it), exactly, as a compound ("superchips" for
-        "chips") or a derivation ("chairman" for "chairs"), or in close meaning (cosine >= SoftMatcher.NEAR: "lenders" for "banks")."""
+        "chips") or a derivation ("chairman" for "chairs"), or in close meaning (cosine >=
+        SoftMatcher.NEAR: "lenders" for "banks")."""
         around: dict[tuple[int, str], list[str]] = {}
         for c in cands:
             text = clean(c.text)
             for fact in c.facts:
                 at = text.find(fact)
                 if at >= 0:
-                    after = [w for w in _WORD_RE.findall(text[at + len(fact):]) if w.lower() not in STOPWORDS][:5]
-                    before = [w for w in _WORD_RE.findall(text[:at]) if w.lower() not in STOPWORDS][-3:]
-                    around[(id(c), fact)] = [w.lower() for w in before + after]
+                    after = _content_words(text[at + len(fact):])[:5]
+                    around[(id(c), fact)] = _content_words(text[:at])[-3:] + after
         # Only the asked words are embedded here; a word near a figure that the warm-up left out is
         # rare and matched by its form alone, so a question costs no model call for it.
         todo = [t for t in dict.fromkeys(targets) if t not in self.word_vectors]
@@ -335,6 +334,11 @@ class CandidateBuilder:
             return False
         return True
 
+
+
+def _content_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` that are not stopwords or figures."""
+    return [w.lower() for w in words(text) if w[0].isalpha() and w.lower() not in STOPWORDS]
 
 
 @lru_cache(maxsize=512)
