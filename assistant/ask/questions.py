@@ -91,15 +91,16 @@ def _head_type(question: str) -> tuple[int, str] | None:
         return None
     start, tokens = found
     phrase: list[str] = []
+    owner = -1  # position of the phrase's last possessive; up to five words may follow it
     for t in tokens:
-        owner = next((i for i in range(len(phrase) - 1, -1, -1) if _POSSESSIVE_RE.search(phrase[i])), -1)
         if not t or t.lower() in _PHRASE_STOP or len(phrase) - owner - 1 == 5:
             break
+        if _POSSESSIVE_RE.search(t):
+            owner = len(phrase)
         phrase.append(t)
     # After a possessive comes what is asked ("Lip-Bu Tan's annual salary"), unless the head came
     # before it ("Which minister attended Micron's groundbreaking").
-    owned = next((i for i in range(len(phrase) - 1, -1, -1) if _POSSESSIVE_RE.search(phrase[i])), None)
-    for words_ in ([phrase[owned + 1 :], phrase] if owned is not None else [phrase]):
+    for words_ in ([phrase[owner + 1 :], phrase] if owner >= 0 else [phrase]):
         for i in range(len(words_) - 1, -1, -1):
             kind = _HEADS.get(words_[i].lower())
             if kind and (i == len(words_) - 1 or _verb_like(words_[i + 1])):

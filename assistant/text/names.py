@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.text.numbers import MONTH_NAMES
 from assistant.text.words import FOOTNOTE_RE, STOPWORDS, stem
 
 
@@ -130,10 +131,7 @@ _TITLES = frozenset(
     researcher scientist lawmaker official politician""".split()
 )
 ROLE_WORDS = _TITLES  # a question naming one of these asks for a person ("Who is the plant manager ...")
-_DAYS_AND_MONTHS = frozenset(
-    "january february march april may june july august september october november december monday tuesday "
-    "wednesday thursday friday saturday sunday".split()
-)
+_DAYS_AND_MONTHS = frozenset(MONTH_NAMES.split() + "monday tuesday wednesday thursday friday saturday sunday".split())
 _NOT_NAMES = _TITLES | frozenset(
     """economy economic finance financial trade industry industrial commerce energy defence defense science
     technology technologies digital foreign affairs home interior state treasury federal national international

@@ -18,10 +18,8 @@ NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred dozen dozens"
 )
-MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-)
+MONTH_NAMES = "january february march april may june july august september october november december"
+MONTHS = MONTH_NAMES + " jan feb mar apr jun jul aug sep sept oct nov dec"
 
 _MONEY = (
     rf"(?:[$€£¥₩]\s?{_NUM}(?:[\s-]*{_SCALE}\b)?)"
@@ -105,12 +103,12 @@ def numbers(text: str) -> list[str]:
     """Counts: numbers that are not years, dates or part of a money amount or a share; a count with a
     scale word is kept whole ("14.5 million" units). "One of" picks one out, it counts nothing."""
     # A day of the month ("March 4") counts nothing either.
-    money = [m.span() for m in MONEY_RE.finditer(text)] + [m.span() for m in DATE_RE.finditer(text)]
+    skip = [m.span() for m in MONEY_RE.finditer(text)] + [m.span() for m in DATE_RE.finditer(text)]
     scaled = {m.start(): m.group(0) for m in _BARE_SCALED_RE.finditer(text)}
     return [
         scaled.get(m.start(), m.group(0))
         for m in NUMBER_RE.finditer(text)
-        if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in money)
+        if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in skip)
         and not (m.group(0).lower() == "one" and text[m.end() : m.end() + 3].lower() == " of")
     ]
 
