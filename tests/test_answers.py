@@ -226,3 +226,16 @@ def test_a_trimmed_sentence_keeps_the_unit_of_its_figure():
             "at full build-out.")
     question = analyse("What capacity will the AI campus in the Paris region have?")
     assert "1.4 gigawatts" in ExtractiveAnswerer._trim(text, question, ("1.4",), 20)
+
+
+def test_a_figure_stated_of_another_subject_in_the_same_report_is_no_answer(tmp_path):
+    # The report names both plants, but gives the site's size only for the Nagasaki plant: asked the
+    # Kumamoto fab's, the answer is that the sources do not say. Asked the Nagasaki plant's, it answers.
+    bot = _bot_over(tmp_path, "kyushu.md",
+                    "# Kyushu chip projects\n\nThe Kumamoto fab, run by JASM, will employ about 1,700 people from "
+                    "2027.\n\nSony is also building a packaging plant in Nagasaki. The new plant will use most of a "
+                    "20-hectare site near the port. Officials said the site was chosen for its water supply.\n")
+    assert "20-hectare" in bot.ask("How many hectares will Sony's Nagasaki plant use?").text
+    assert "1,700" in bot.ask("How many people will the Kumamoto fab employ?").text
+    answer = bot.ask("How many hectares does the Kumamoto fab site cover?")
+    assert answer.abstained and not answer.citations, answer.text

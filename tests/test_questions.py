@@ -11,7 +11,7 @@ import pytest
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
 from assistant.ask.parts import parts_of, split_coordinated
 from assistant.ask.questions import (
-    AMOUNT, DATE, ENTITY, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, counted_noun, strip_noise,
+    AMOUNT, DATE, ENTITY, NAME, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, counted_noun, strip_noise,
 )
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, person_names
@@ -31,12 +31,16 @@ from assistant.text.numbers import dates, numbers
         ("What tax credit rate does the law give?", PERCENT),
         ("What is the total outlay of the mission?", AMOUNT),
         ("What state aid did France give?", AMOUNT),
+        ("What state money did Texas give the chipmaker?", AMOUNT),  # "state" modifies, it is no place asked
+        ("What did New York contribute to the expansion?", AMOUNT),  # a verb that gives money
+        ("With which local authority was the fund registered?", ENTITY),
+        ("At what event did the prime minister launch the strategy?", NAME),
         ("What daily capacity will the unit reach?", NUMBER),
         # a noun that only modifies the head names no type ("investment package" is a package)
         ("What is the investment package focused on?", None),
         ("What does the name Natcast stand for?", None),
         ("What does the Quokka Foundry in Sapporo make?", None),  # the foundry is the subject
-        ("Which body implements the mission?", None),
+        ("Which body implements the mission?", ENTITY),
         # the older patterns still decide first
         ("How many wafers a month will it process?", NUMBER),
         ("Who leads the consortium?", PERSON),
@@ -48,7 +52,8 @@ from assistant.text.numbers import dates, numbers
         # keywords, no question: the last word names what is wanted
         ("Amkor CHIPS loan amount", AMOUNT),
         ("Culham AI Growth Zone data centre capacity", NUMBER),
-        ("ESMC Dresden production start", None),
+        ("ESMC Dresden production start", DATE),  # a moment ends the keywords: when
+        ("What did the launch include?", None),  # ... but in a question the moment is the subject
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -199,6 +204,7 @@ def test_the_currency_an_amount_is_asked_in(question, currency):
     ("How much power will the campus draw?", False),  # an amount, not of money
     ("How large a workforce will the design centre have?", False),
     ("How many jobs will the fab create?", False),  # a count: never money
+    ("What did the state pledge to the new fab?", True),
 ])
 def test_an_amount_of_money_is_told_from_other_amounts(question, money):
     from assistant.text.numbers import is_money
@@ -288,5 +294,7 @@ def test_a_part_that_leaves_out_what_it_counts_counts_what_the_other_names():
     question = analyse("How many jobs are expected at the Dresden fab, and how many at the Crolles fab?")
     parts = [part for part, _ in parts_of(question, question.text)]
     assert [p.counted for p in parts] == ["jobs", "jobs"]
+    question = analyse("How much aid did Berlin pledge for the Magdeburg fab, and how much for the Dresden fab?")
+    assert [p.money for p, _ in parts_of(question, question.text)] == [True, True]  # the second asks for money too
     question = analyse("When is the Yongin fab due, and by when are chips expected from Dholera?")
     assert [p.answer_type for p, _ in parts_of(question, question.text)] == [DATE, DATE]

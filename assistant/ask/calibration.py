@@ -32,9 +32,10 @@ Sentence vectors are means of their tokens' states in the chunk's model pass
 The **abstention thresholds** judge the sentence the ranker puts first (``extractive.choose``):
 ``min_relevance`` (least relevance, discounted for question words the evidence leaves unmatched)
 and ``relative_margin`` (a sentence holding the asked type of fact must score at least this share
-of the most relevant one). Two rules stand before them, not fit: every name the question mentions
-stands in the sentence's document (``names_ok``), and a figure question's measure ("budget",
-"employees") is named in its passage. ``second_ratio`` lets a runner-up join the answer when the ranker
+of the most relevant one). Three rules stand before them, not fit: every name the question mentions
+stands in the sentence's document (``names_ok``); a figure is stated by one of the names the
+question gives its subject (in the sentence, the one before it, or the title: ``names_near``); and a
+figure question's measure ("budget", "employees") is named in its passage. ``second_ratio`` lets a runner-up join the answer when the ranker
 rates it nearly as likely (the ratio of their probabilities). All three are chosen by grid search
 on the training sets, maximising the share of questions handled right (answered with the answer, or
 abstained on when the sources do not hold it), each point judged with its neighbours. Weighing

@@ -19,8 +19,8 @@ from assistant.answers import chunk_body
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
-from assistant.text.names import is_demonym, spelled_out
-from assistant.text.numbers import is_money
+from assistant.text.names import is_country_or_demonym, is_demonym, spelled_out
+from assistant.text.numbers import AMOUNT_RE, YEAR_RE, is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, content_terms, stem, words
@@ -45,6 +45,7 @@ class Candidate:
     window: float = 0.0      # coverage of the sentence with the one before it (which often names the subject)
     near: bool = False       # an asked-type fact stands within a few words of a question word
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
+    names_near: bool = True  # one of the question's own names stands by the sentence, see _names_near
     cosine_ctx: float = 0.0  # cosine of the sentence read with its title and the sentence before it
     vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
 
@@ -174,6 +175,7 @@ class CandidateBuilder:
             here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
             if question.names:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
+                cand.names_near = _names_near(question, cand, previous)
             if previous is not None and previous.doc is cand.doc:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.window = max(cand.coverage, self._coverage(question, joined, stats))
@@ -310,30 +312,49 @@ class CandidateBuilder:
         """Every name, year and amount the question mentions must stand in the evidence's document.
 
         Adjectives of nationality ("Taiwanese", "American") describe rather than name, so a
-        question may use them where the report names the company; they are not required. A
-        hyphenated name stands when each of its parts does, an acronym when the text spells it out,
-        and a numeral when the text counts it another way ("Big Fund III": "its third phase").
+        question may use them where the report names the company; they are not required.
         """
         meta = cand.doc.metadata
         head = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content))
-        context = head.lower() + " " + document
-        ctx_stems: set[str] | None = None  # stemming is costly: only when needed, a document's once
-        for name in question.names:
-            low = name.lower()
-            if " " not in low and is_demonym(name):
-                continue
-            # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
-            if low in context or spelled_out(name, head):
-                continue
-            # "France-UAE" or "Vanguard-NXP" names two parties that a report names apart.
-            stems = [stem(part) for w in words(name) for part in w.split("-") if part]
-            if ctx_stems is None:
-                ctx_stems = set(content_terms(head.lower())) | _stems_of(document)
-            if stems and all(s in ctx_stems or ctx_stems & ROMAN.get(s, set()) for s in stems):
-                continue
-            return False
-        return True
+        # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
+        stands = _Stands(head, head.lower() + " " + document, lambda: set(content_terms(head.lower())) | _stems_of(document))
+        return all(stands(name) for name in question.names if not (" " not in name and is_demonym(name)))
 
+
+class _Stands:
+    """Does a name stand in a text: as written, spelled out if it is an acronym, by the stems of its
+    parts ("France-UAE" names two parties that a report names apart), or with a numeral written
+    another way ("Big Fund III": "its third phase")? ``raw`` is the text as written, ``low`` lower-cased
+    (it may hold more than ``raw``), and ``stems`` gives its stems, asked for only when needed."""
+
+    def __init__(self, raw: str, low: str, stems) -> None:
+        self.raw, self.low, self._stems, self._known = raw, low, stems, None
+
+    def __call__(self, name: str) -> bool:
+        if name.lower() in self.low or spelled_out(name, self.raw):
+            return True
+        parts = [stem(part) for w in words(name) for part in w.split("-") if part]
+        if self._known is None:
+            self._known = self._stems()  # stemming is costly: only when needed, once
+        return bool(parts) and all(p in self._known or self._known & ROMAN.get(p, set()) for p in parts)
+
+
+def _names_near(question: ParsedQuestion, cand: Candidate, previous: Candidate | None) -> bool:
+    """Does one of the names the question gives its subject by ("ESMC", "Dresden") stand in the
+    sentence, the one before it, or its passage's title or heading? A report names several plants,
+    funds and machines; a figure stated next to none of the asked ones is another subject's ("the
+    roughly 400-hectare site" of another fab). Years, sums, nationalities and countries are no
+    subjects (a report is set in a country and names it once); a question naming no subject keeps
+    every sentence."""
+    subjects = [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
+    if not subjects:
+        return True
+    meta = cand.doc.metadata
+    before = previous.text if previous is not None and previous.doc is cand.doc else ""
+    raw = " ".join((cand.text, before, meta.get("title", ""), meta.get("heading", "")))
+    low = raw.lower()
+    stands = _Stands(raw, low, lambda: set(content_terms(low)))
+    return any(stands(name) for name in subjects)
 
 
 def _content_words(text: str) -> list[str]:

@@ -281,7 +281,8 @@ def choose(
 
     The calibrated ranker orders the sentences; the thresholds judge the one it puts first. A
     question asking for a type of fact needs a sentence holding one, close enough in relevance to
-    the best, in a passage that names what the figure measures ("budget", "employees") and gives it in
+    the best, stated by one of the names the question gives its subject, in a passage that names
+    what the figure measures ("budget", "employees") and gives it in
     the asked terms ("in US dollars", "per month"); question words the corpus never uses, left
     unmatched by the evidence's passage, are often the point of a near-miss ("the CEO of TSMC") and
     discount it.
@@ -300,7 +301,8 @@ def choose(
     top = usable[0]
     best = max(key(c) for c in usable)
     if question.answer_type:
-        typed = [c for c in usable if c.facts]
+        # A figure stated by none of the names the question gives its subject is another subject's.
+        typed = [c for c in usable if c.facts and c.names_near]
         if question.attribute:
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.ask.questions import NUMBER, ParsedQuestion, analyse
+from assistant.ask.questions import AMOUNT, NUMBER, ParsedQuestion, analyse
 from assistant.text.names import name_runs
 from assistant.text.words import content_terms
 
@@ -87,8 +87,10 @@ def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = froz
         part.carried = [t for t in carry if t not in part.terms]
         out.append((part, text if coordinated else f"{text} ({query})"))
     # "How many jobs at X, and how many at Y?": a count that leaves out what it counts counts what
-    # the other part names.
+    # the other part names; "How much aid went to X, and how much to Y?" asks for money twice.
     for part, _ in out:
         if part.answer_type == NUMBER and not part.counted:
             part.counted = next((other.counted for other, _ in out if other.counted), None)
+        if part.answer_type == AMOUNT and not part.money:
+            part.money = any(other.money for other, _ in out)
     return out

@@ -20,8 +20,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
     (NUMBER, re.compile(r"\bhow many\b", re.I)),
     (AMOUNT, re.compile(
         r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"
-        r"|\bhow expensive\b|\bwhat (did|does|will|would) .{0,60}\bcost\b|\bworth\b", re.I)),
-    (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state(?![\s-](?:owned|aid|run|backed|funded|support))|place|location|island|town)\b", re.I)),
+        r"|\bhow expensive\b|\bwhat (did|does|will|would|has|have|had) .{0,60}\b(cost|spend|pay|invest|contribute|pledge|lend)\b"
+        r"|\bworth\b", re.I)),
+    (PLACE, re.compile(r"\bwhere\b|\b(what|which|in which|in what) (city|country|region|prefecture|state(?![\s-](?:owned|aid|run|backed|funded|support|money|funds|funding|grants?|subsid|incentives?|budget))|place|location|island|town)\b", re.I)),
     (PERSON, re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)),
     (NAME, re.compile(
         r"\b(what|which) (person|people|chip|chips|name|country|countries|nation)\b|\bname (of|the)\b", re.I)),
@@ -33,7 +34,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
 # follows it ("What is the investment package focused on?" asks about a package, not an amount).
 # Nouns naming a sum of money: heads of amount questions, and words that make "how much" ask for money.
 _MONEY_NOUNS = ("budget spending investment investments funding subsidy subsidies grant grants loan loans aid price "
-                "cost valuation revenue profit income earnings salary salaries wage wages fee fees")
+                "cost valuation revenue profit income earnings salary salaries wage wages fee fees money funds")
 _HEADS: dict[str, str] = {}
 for _kind, _nouns in (
     (PERSON, "secretary secretaries minister ministers executive executives ceo chief chiefs chairman chairwoman "
@@ -45,7 +46,9 @@ for _kind, _nouns in (
            "chipmaker chipmakers foundry foundries operator operators subsidiary subsidiaries consortium startup startups "
            "university universities law laws act statute provision programme program project projects initiative "
            "parliament legislature court product products brand brands processor processors newspaper outlet "
-           "organisation organization organisations organizations alliance party group groups school newsletter"),
+           "organisation organization organisations organizations alliance party group groups school newsletter "
+           "authority authorities body bodies administration"),
+    (NAME, "event events conference conferences summit ceremony exhibition"),
     (PLACE, "city cities town towns state states region regions prefecture prefectures province provinces county "
             "district place location site sites island municipality village"),
     (PERCENT, "rate rates share percentage proportion fraction stake"),
@@ -134,6 +137,11 @@ class ParsedQuestion:
 _BELOW_COUNTRY_RE = re.compile(r"\b(city|cities|town|region|prefecture|province|state|island|district|site|location)\b", re.I)
 
 
+# Keywords ending in a moment ("ESMC Dresden production start") ask when; as a question's noun these
+# words name the thing itself ("What did the launch include?").
+_KEYWORD_DATES = dict.fromkeys("start opening launch completion deadline timeline date year".split(), DATE)
+
+
 def answer_type(question: str) -> str | None:
     """The type asked for by the question's first wh-phrase ("Why ... whose people" asks no type)."""
     hits = []
@@ -150,7 +158,7 @@ def answer_type(question: str) -> str | None:
     if not hits and not first_wh:
         # Keywords, no question ("Amkor CHIPS loan amount"): the last word names what is wanted.
         last = re.findall(r"[\w'’-]+", question.lower())[-1:]
-        return _HEADS.get(last[0]) if last else None
+        return (_HEADS.get(last[0]) or _KEYWORD_DATES.get(last[0])) if last else None
     return min(hits)[2] if hits else None
 
 
@@ -211,7 +219,8 @@ PERIOD_RES = {
 # giving only another quantity ("21 exaflops") does not answer it.
 _MONEY_WORDS = _MONEY_NOUNS.split() + (
     "costs costing priced spend spends spent pay pays paid payment invest invests invested investing funded budgets "
-    "revenues profits money cash incentive incentives worth valued").split()
+    "revenues profits cash incentive incentives worth valued contribute contributes contributed contribution contributions "
+    "pledge pledges pledged lend lends lent").split()
 _MONEY_RE = re.compile(rf"\b(?:{'|'.join(_MONEY_WORDS)})\b", re.I)
 
 
