@@ -174,6 +174,11 @@ def test_an_acronym_stands_where_the_text_spells_it_out():
     ("How many employees does the fund have?", "employe"),
     ("What monthly wafer capacity will the plant have?", "capac"),
     ("What annual revenue does the lab earn?", "revenu"),
+    # a word naming the kind of figure names its measure by the noun before it, not by an adjective
+    ("What interest rate do the banks earn on their stakes?", "interest"),
+    ("What federal loan amounts were offered to the chipmakers?", "loan"),
+    ("What annual share of the output goes abroad?", None),
+    ("How much state money has the ministry allocated?", None),  # whose money, not what is measured
     # Words that only name the kind of figure, or no noun at all: nothing the passage must repeat.
     ("What share of the fund does the ministry hold?", None),
     ("How many people will work there?", None),

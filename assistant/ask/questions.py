@@ -192,10 +192,20 @@ def asked_attribute(question: str) -> str | None:
             break  # "Which companies signed ...": the verb ends the noun phrase
         phrase = [] if _POSSESSIVE_RE.search(t) else phrase + [t]
     # The last plain lower-case word: names ("Micron's", "GB300") describe, they do not measure.
-    head = next((t.lower() for t in reversed(phrase) if t.isalpha() and t.islower()), None)
+    plain = [t.lower() for t in phrase if t.isalpha() and t.islower()]
+    if len(plain) > 1 and plain[-1] in _FIGURE_WORDS and plain[-1] not in ("money", "cash"):
+        # A figure word names its measure by the noun before it ("interest rate", "loan amounts"), not
+        # by an adjective ("annual share"); money's modifier says whose it is ("state money").
+        modifier = plain[-2]
+        if modifier not in _FIGURE_WORDS and modifier not in STOPWORDS and not _ADJECTIVE_RE.search(modifier):
+            return stem(modifier)
+    head = plain[-1] if plain else None
     if head is None or head in _FIGURE_WORDS:
         return None
     return stem(head)
+
+
+_ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
 
 
 _ASKED_CURRENCY_RE = re.compile(
