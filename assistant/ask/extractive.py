@@ -282,10 +282,9 @@ def choose(
     The calibrated ranker orders the sentences; the thresholds judge the one it puts first. A
     question asking for a type of fact needs a sentence holding one, close enough in relevance to
     the best, stated by one of the names the question gives its subject, in a passage that names
-    what the figure measures ("budget", "employees") and gives it in
-    the asked terms ("in US dollars", "per month"); question words the corpus never uses, left
-    unmatched by the evidence's passage, are often the point of a near-miss ("the CEO of TSMC") and
-    discount it.
+    what the figure measures ("budget", "employees") and gives it in the asked terms ("in US
+    dollars", "per month"); question words the corpus never uses, left unmatched by the evidence's
+    passage, are often the point of a near-miss ("the CEO of TSMC") and discount it.
     """
     weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
     total = sum(weights.values()) or 1.0

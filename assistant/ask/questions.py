@@ -171,6 +171,11 @@ _FIGURE_WORDS = frozenset(
 _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", re.I)
 
 
+# Endings of adjectives and participles ("federal", "annual", "planned"), which qualify a figure but do
+# not name what it measures; "per" joins a rate to its unit.
+_ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
+
+
 def asked_attribute(question: str) -> str | None:
     """The stem of the noun naming what a figure question measures, when it names more than the kind
     of figure: "budget" in "What is the annual operating budget of ...", "employees" in "How many
@@ -203,9 +208,6 @@ def asked_attribute(question: str) -> str | None:
     if head is None or head in _FIGURE_WORDS:
         return None
     return stem(head)
-
-
-_ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
 
 
 _ASKED_CURRENCY_RE = re.compile(
