@@ -239,3 +239,11 @@ def test_a_figure_stated_of_another_subject_in_the_same_report_is_no_answer(tmp_
     assert "1,700" in bot.ask("How many people will the Kumamoto fab employ?").text
     answer = bot.ask("How many hectares does the Kumamoto fab site cover?")
     assert answer.abstained and not answer.citations, answer.text
+
+
+def test_jobs_are_counted_in_any_word_that_counts_heads(tmp_path):
+    # "How many jobs" names a head count: a report that says "employ about 400 people" answers it.
+    bot = _bot_over(tmp_path, "centre.md",
+                    "# Osaka design centre\n\nThe Osaka design centre opened in April. It will employ about 400 "
+                    "people by 2028, most of them circuit designers.\n")
+    assert "400" in bot.ask("How many jobs will the Osaka design centre create?").text

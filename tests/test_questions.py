@@ -295,6 +295,11 @@ def test_what_a_count_counts(question, noun):
     assert counted_noun(question) == noun
 
 
+def test_an_adverb_set_off_after_and_does_not_end_the_second_phrase():
+    assert split_coordinated("How many jobs are expected at the Tampines fab and, initially, at the Woodlands plant?") == [
+        "How many jobs are expected at the Tampines fab?", "How many jobs are expected at the Woodlands plant?"]
+
+
 def test_a_part_that_leaves_out_what_it_counts_counts_what_the_other_names():
     question = analyse("How many jobs are expected at the Dresden fab, and how many at the Crolles fab?")
     parts = [part for part, _ in parts_of(question, question.text)]

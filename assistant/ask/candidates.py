@@ -52,8 +52,9 @@ class Candidate:
 
 # Words that count heads: "how many jobs" is answered in positions or workers, "how many people" in
 # any of those, or in engineers or specialists.
-_HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
-_PEOPLE = _HEADCOUNT | frozenset(
+HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
+HEADCOUNT_STEMS = frozenset(stem(w) for w in HEADCOUNT)
+_PEOPLE = HEADCOUNT | frozenset(
     "engineers specialists experts researchers scientists technicians students graduates professionals residents".split()
 )
 
@@ -149,7 +150,7 @@ class CandidateBuilder:
             # A count of something else ("the first of two factories") does not answer "how many
             # people"; for heads, any word that counts them does ("1,700 jobs", "2,000 positions").
             noun = question.counted
-            heads = _PEOPLE if noun in ("people", "persons") else _HEADCOUNT if noun in _HEADCOUNT else frozenset()
+            heads = _PEOPLE if noun in ("people", "persons") else HEADCOUNT if noun in HEADCOUNT else frozenset()
             self._keep_facts_near([noun], cands, heads)
         if question.person:
             # The person asked for is named with the role asked ("Minister ... Gan Kim Yong",

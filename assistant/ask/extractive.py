@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation
 from assistant.ask.calibration import Calibration
-from assistant.ask.candidates import Candidate, CandidateBuilder, clean
+from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, PERIOD_RES, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
@@ -248,6 +248,15 @@ def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
     return not question.period or bool(PERIOD_RES[question.period].search(text.lower()))
 
 
+def _measures(cand: Candidate, attribute: str) -> bool:
+    """Does the sentence's passage name what a figure question measures, in its word or a close one?
+    A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
+    jobs")."""
+    if cand.context_matched.get(attribute, 0.0) >= SAME_MEASURE:
+        return True
+    return attribute in HEADCOUNT_STEMS and not HEADCOUNT_STEMS.isdisjoint(cand.context_words)
+
+
 def runner_up(
     question: ParsedQuestion, cands: list[Candidate], chosen: Candidate, calibration: Calibration,
     scores: dict[int, float] | None = None,
@@ -305,7 +314,7 @@ def choose(
         if question.attribute:
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
-            typed = [c for c in typed if c.context_matched.get(question.attribute, 0.0) >= SAME_MEASURE]
+            typed = [c for c in typed if _measures(c, question.attribute)]
         # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
         typed = [c for c in typed if in_terms(c, question) and key(c) >= calibration.relative_margin * best]
         if not typed:

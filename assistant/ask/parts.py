@@ -37,7 +37,9 @@ def split_coordinated(question: str) -> list[str]:
     together ("SoftBank and Nvidia are building ...") stay one question; the second phrase runs to
     the next comma or the question mark and is about as long as the first.
     """
-    for m in re.finditer(r",?\s+and\s+", question):
+    # "... in Tampines and, initially, at Micron's plant": an adverb set off after "and" qualifies the
+    # second phrase; it does not end it.
+    for m in re.finditer(r",?\s+and(?:,\s*\w+ly,)?\s+", question):
         left, right = question[: m.start()], question[m.end() :]
         a_runs, b_runs = name_runs(left), name_runs(right)
         if not a_runs or not b_runs:
