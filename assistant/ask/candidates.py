@@ -9,6 +9,7 @@ score; nothing here decides.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -328,7 +329,7 @@ class _Stands:
     another way ("Big Fund III": "its third phase")? ``raw`` is the text as written, ``low`` lower-cased
     (it may hold more than ``raw``), and ``stems`` gives its stems, asked for only when needed."""
 
-    def __init__(self, raw: str, low: str, stems) -> None:
+    def __init__(self, raw: str, low: str, stems: Callable[[], Set[str]]) -> None:
         self.raw, self.low, self._stems, self._known = raw, low, stems, None
 
     def __call__(self, name: str) -> bool:
