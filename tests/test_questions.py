@@ -179,6 +179,10 @@ def test_an_acronym_stands_where_the_text_spells_it_out():
     ("What federal loan amounts were offered to the chipmakers?", "loan"),
     ("What annual share of the output goes abroad?", None),
     ("How much state money has the ministry allocated?", None),  # whose money, not what is measured
+    # the form the money is given in
+    ("How much did the state give the chipmaker in incentives?", "incent"),
+    ("How much in federal loans can the plant draw on?", "loan"),
+    ("How much is invested in Texas?", None),
     # Words that only name the kind of figure, or no noun at all: nothing the passage must repeat.
     ("What share of the fund does the ministry hold?", None),
     ("How many people will work there?", None),

@@ -176,11 +176,19 @@ _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", r
 _ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
 
 
+# "How much ... in grants / in federal loans / in chip subsidies": the form the money takes.
+_GIVEN_IN_RE = re.compile(
+    r"\bin\s+(?:[a-z]+\s+)?(grants?|incentives?|subsid(?:y|ies)|aid|loans?|credits?|funding|equity|cash)\b", re.I)
+
+
 def asked_attribute(question: str) -> str | None:
     """The stem of the noun naming what a figure question measures, when it names more than the kind
     of figure: "budget" in "What is the annual operating budget of ...", "employees" in "How many
     employees ...". A report that never mentions it gives some other figure, not this one."""
     m = _HOW_MUCH_RE.search(question)
+    given = _GIVEN_IN_RE.search(question) if m else None
+    if given:  # "How much did the state give in incentives ...": what the money was given as
+        return stem(given.group(1).lower())
     if m:  # "how much is earmarked": no noun follows, nothing named
         tokens = [t.strip(",?;:.") for t in m.group(1).split()]
     else:
