@@ -166,6 +166,7 @@ class CandidateBuilder:
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
+        subjects = _subjects(question)
         context: dict[int, dict[str, float]] = {}
         for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
             cand.vector = vector
@@ -177,7 +178,7 @@ class CandidateBuilder:
             here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
             if question.names:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
-                cand.names_near = _names_near(question, cand, previous)
+                cand.names_near = _names_near(subjects, cand, previous)
             if previous is not None and previous.doc is cand.doc:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.window = max(cand.coverage, self._coverage(question, joined, stats))
@@ -341,14 +342,17 @@ class _Stands:
         return bool(parts) and all(p in self._known or self._known & ROMAN.get(p, set()) for p in parts)
 
 
-def _names_near(question: ParsedQuestion, cand: Candidate, previous: Candidate | None) -> bool:
-    """Does one of the names the question gives its subject by ("ESMC", "Dresden") stand in the
-    sentence, the one before it, or its passage's title or heading? A report names several plants,
-    funds and machines; a figure stated next to none of the asked ones is another subject's ("the
-    roughly 400-hectare site" of another fab). Years, sums, nationalities and countries are no
-    subjects (a report is set in a country and names it once); a question naming no subject keeps
-    every sentence."""
-    subjects = [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
+def _subjects(question: ParsedQuestion) -> list[str]:
+    """The names a question gives its subject by ("ESMC", "Dresden"): years, sums, nationalities and
+    countries are no subjects (a report is set in a country and names it once)."""
+    return [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
+
+
+def _names_near(subjects: list[str], cand: Candidate, previous: Candidate | None) -> bool:
+    """Does one of the question's ``subjects`` stand in the sentence, the one before it, or its
+    passage's title or heading? A report names several plants, funds and machines; a figure stated
+    next to none of the asked ones is another subject's ("the roughly 400-hectare site" of another
+    fab). A question naming no subject keeps every sentence."""
     if not subjects:
         return True
     meta = cand.doc.metadata
