@@ -204,11 +204,11 @@ def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
 
 
 def test_a_count_of_something_else_and_a_person_in_another_role_are_no_answer(tmp_path):
-    # "The first of two factories" counts factories, not people; the head of the chipmaker is not the
+    # "The first of two factories" counts factories, not people, even told to employees; the head of the chipmaker is not the
     # minister who came. Asked what the report does say, the answer comes.
     bot = _bot_over(tmp_path, "plant.md",
-                    "# Hiroshima memory plant\n\nThe chipmaker said the first of two factories at the Hiroshima "
-                    "site would open in 2027.\n\nChief executive Kenta Mori said the plant would make memory for AI "
+                    "# Hiroshima memory plant\n\nThe chipmaker told employees on Friday that the first of two "
+                    "factories at the Hiroshima site would open in 2027.\n\nChief executive Kenta Mori said the plant would make memory for AI "
                     "servers.\n\nTrade minister Aiko Sato attended the opening ceremony with the mayor.\n")
     assert bot.ask("How many people will work at the Hiroshima memory plant?").abstained
     assert "two" in bot.ask("How many factories will the Hiroshima site have?").text
@@ -247,3 +247,24 @@ def test_jobs_are_counted_in_any_word_that_counts_heads(tmp_path):
                     "# Osaka design centre\n\nThe Osaka design centre opened in April. It will employ about 400 "
                     "people by 2028, most of them circuit designers.\n")
     assert "400" in bot.ask("How many jobs will the Osaka design centre create?").text
+
+
+def test_a_share_of_a_whole_is_not_answered_with_the_whole(tmp_path):
+    # Asked how much of the fund goes to one programme, the fund's total is no answer; the part the
+    # report does give is.
+    bot = _bot_over(tmp_path, "fund.md",
+                    "# Kyushu chip fund\n\nThe Kyushu chip fund will spend 700 billion yen over five years on "
+                    "fabs, design and training. Of that, 90 billion yen is set aside for the design academy in "
+                    "Fukuoka.\n")
+    answer = bot.ask("How much of the Kyushu chip fund goes to the packaging programme?")
+    assert answer.abstained and not answer.citations, answer.text
+    assert "90 billion yen" in bot.ask("How much of the Kyushu chip fund goes to the design academy?").text
+
+
+def test_a_place_that_only_describes_a_company_is_not_required(tmp_path):
+    # Reports name the company ("Rapidus"), not the description a reader uses ("the Tokyo chip start-up").
+    bot = _bot_over(tmp_path, "rapidus.md",
+                    "# Rapidus subsidy\n\nThe industry ministry will give Rapidus another 800 billion yen to "
+                    "finish its 2-nanometre pilot line in Chitose.\n")
+    answer = bot.ask("How much more will the Tokyo chip start-up receive from the industry ministry?")
+    assert not answer.abstained and "800 billion yen" in answer.text, answer.text

@@ -9,9 +9,20 @@ import json
 import pytest
 
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
+from assistant.ask.noise import strip_noise
 from assistant.ask.parts import parts_of, split_coordinated
 from assistant.ask.questions import (
-    AMOUNT, DATE, ENTITY, NAME, NUMBER, PERCENT, PERSON, PLACE, analyse, answer_type, counted_noun, strip_noise,
+    AMOUNT,
+    DATE,
+    ENTITY,
+    NAME,
+    NUMBER,
+    PERCENT,
+    PERSON,
+    PLACE,
+    analyse,
+    answer_type,
+    counted_noun,
 )
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, person_names
@@ -54,6 +65,8 @@ from assistant.text.numbers import dates, numbers
         ("Culham AI Growth Zone data centre capacity", NUMBER),
         ("ESMC Dresden production start", DATE),  # a moment ends the keywords: when
         ("What did the launch include?", None),  # ... but in a question the moment is the subject
+        ("What portion of the start-up does the supplier own?", PERCENT),
+        ("What fraction of the plant's cost does the state pay?", PERCENT),
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -297,6 +310,37 @@ def test_a_person_is_asked_for_when_the_question_names_a_role(question, person):
 )
 def test_what_a_count_counts(question, noun):
     assert counted_noun(question) == noun
+
+
+@pytest.mark.parametrize(
+    ("question", "portion"),
+    [
+        ("How much of the fund's budget is allocated to the FutureSkills programme?", ["futureskil", "programm"]),
+        ("How much of Samsung's investment goes to its packaging plant?", ["packag", "plant"]),
+        ("What share of the package is earmarked for chip design?", ["chip", "design"]),
+        ("How much of the $52.7 billion covers research?", ["research"]),
+        ("How much of Vietnam's budget would come from the state?", []),  # where it comes from is no part
+        ("How much did the fund invest in 2024?", []),
+    ],
+)
+def test_the_part_a_share_is_asked_of(question, portion):
+    assert analyse(question).portion == portion
+
+
+@pytest.mark.parametrize(
+    ("question", "described"),
+    [
+        ("What does the Dallas analog firm make?", ["Dallas"]),
+        ("How much credit is Seoul's policy financier offering?", ["Seoul"]),
+        ("How much did the Paris language-model developer raise from the Veldhoven lithography supplier?",
+         ["Paris", "Veldhoven"]),
+        # a place that names a plant, or a company's own name, is the subject, not a description
+        ("How many people work at the Dresden fab?", []),
+        ("How much did Samsung's Taylor plant cost?", []),
+    ],
+)
+def test_names_that_only_describe_an_organisation(question, described):
+    assert analyse(question).described == described
 
 
 def test_an_adverb_set_off_after_and_does_not_end_the_second_phrase():

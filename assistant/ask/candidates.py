@@ -9,19 +9,17 @@ score; nothing here decides.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Set
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
+from assistant.ask.name_checks import names_near, names_present, question_subjects
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
-from assistant.text.names import is_country_or_demonym, is_demonym, spelled_out
-from assistant.text.numbers import AMOUNT_RE, YEAR_RE, is_money
+from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, content_terms, stem, words
@@ -46,7 +44,7 @@ class Candidate:
     window: float = 0.0      # coverage of the sentence with the one before it (which often names the subject)
     near: bool = False       # an asked-type fact stands within a few words of a question word
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
-    names_near: bool = True  # one of the question's own names stands by the sentence, see _names_near
+    names_near: bool = True  # one of the question's own names stands by the sentence, see name_checks.names_near
     cosine_ctx: float = 0.0  # cosine of the sentence read with its title and the sentence before it
     vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
 
@@ -152,7 +150,7 @@ class CandidateBuilder:
             # people"; for heads, any word that counts them does ("1,700 jobs", "2,000 positions").
             noun = question.counted
             heads = _PEOPLE if noun in ("people", "persons") else HEADCOUNT if noun in HEADCOUNT else frozenset()
-            self._keep_facts_near([noun], cands, heads)
+            self._keep_facts_near([noun], cands, heads, counting=True)
         if question.person:
             # The person asked for is named with the role asked ("Minister ... Gan Kim Yong",
             # "Annemie Turtelboom, the ECA member"), not any person in the sentence.
@@ -166,7 +164,7 @@ class CandidateBuilder:
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
-        subjects = _subjects(question)
+        subjects = question_subjects(question)
         context: dict[int, dict[str, float]] = {}
         for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
             cand.vector = vector
@@ -178,7 +176,7 @@ class CandidateBuilder:
             here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
             if question.names:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
-                cand.names_near = _names_near(subjects, cand, previous)
+                cand.names_near = names_near(subjects, cand.text, previous.text if previous is not None and previous.doc is cand.doc else "", cand.doc.metadata)
             if previous is not None and previous.doc is cand.doc:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.window = max(cand.coverage, self._coverage(question, joined, stats))
@@ -200,17 +198,20 @@ class CandidateBuilder:
         names_ok: dict[int, bool] = {}
         for cand in cands:
             if id(cand.doc) not in names_ok:
-                names_ok[id(cand.doc)] = self._names_present(question, cand, (documents or {}).get(cand.doc.metadata["source"], ""))
+                names_ok[id(cand.doc)] = names_present(question, cand.doc, (documents or {}).get(cand.doc.metadata["source"], ""))
             cand.names_ok = names_ok[id(cand.doc)]
         return cands
 
-    def _keep_facts_near(self, targets: list[str], cands: list[Candidate], also: frozenset[str] = frozenset()) -> None:
+    def _keep_facts_near(
+        self, targets: list[str], cands: list[Candidate], also: frozenset[str] = frozenset(), counting: bool = False
+    ) -> None:
         """Keep the facts that stand next to what is asked: one of ``targets`` (or ``also``) among the
         three content words before the fact or the five after it (a table row's header comes
         before its figure, a count's noun after it), exactly, as a compound ("superchips" for
         "chips") or a derivation ("chairman" for "chairs"), or in close meaning (cosine >=
         SoftMatcher.NEAR: "lenders" for "banks")."""
         around: dict[tuple[int, str], list[str]] = {}
+        counts: dict[tuple[int, str], str] = {}
         for c in cands:
             text = clean(c.text)
             for fact in c.facts:
@@ -218,6 +219,9 @@ class CandidateBuilder:
                 if at >= 0:
                     after = _content_words(text[at + len(fact):])[:5]
                     around[(id(c), fact)] = _content_words(text[:at])[-3:] + after
+                    following = words(text[at + len(fact):])[:1]
+                    if counting and following and following[0].lower().endswith("s") and not following[0].lower().endswith("ss"):
+                        counts[(id(c), fact)] = following[0].lower()
         # Only the asked words are embedded here; a word near a figure that the warm-up left out is
         # rare and matched by its form alone, so a question costs no model call for it.
         todo = [t for t in dict.fromkeys(targets) if t not in self.word_vectors]
@@ -234,9 +238,14 @@ class CandidateBuilder:
                 return True
             return w in self.word_vectors and float((matrix @ self.word_vectors[w]).max()) >= SoftMatcher.NEAR
 
+        def other_count(key: tuple[int, str]) -> bool:
+            # "the first of two factories": a count of the noun right after it, when that is not the asked one.
+            return key in counts and not near(counts[key]) and not any(near(w) for w in around[key][-5:])
+
         for c in cands:
             if c.facts:
-                c.facts = tuple(f for f in c.facts if any(near(w) for w in around.get((id(c), f), [])))
+                c.facts = tuple(f for f in c.facts if any(near(w) for w in around.get((id(c), f), []))
+                                and not other_count((id(c), f)))
 
     def _sentence_vectors(self, cands: list[Candidate], docs: list[Document]) -> tuple[np.ndarray, np.ndarray]:
         """Each sentence's vector alone and as a reader meets it (after its heading and the sentence
@@ -311,72 +320,10 @@ class CandidateBuilder:
             facts.append(fact)
         return facts
 
-    def _names_present(self, question: ParsedQuestion, cand: Candidate, document: str = "") -> bool:
-        """Every name, year and amount the question mentions must stand in the evidence's document.
-
-        Adjectives of nationality ("Taiwanese", "American") describe rather than name, so a
-        question may use them where the report names the company; they are not required.
-        """
-        meta = cand.doc.metadata
-        head = " ".join((meta.get("title", ""), meta.get("heading", ""), cand.doc.page_content))
-        # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
-        stands = _Stands(head, head.lower() + " " + document, lambda: set(content_terms(head.lower())) | _stems_of(document))
-        return all(stands(name) for name in question.names if not (" " not in name and is_demonym(name)))
-
-
-class _Stands:
-    """Does a name stand in a text: as written, spelled out if it is an acronym, by the stems of its
-    parts ("France-UAE" names two parties that a report names apart), or with a numeral written
-    another way ("Big Fund III": "its third phase")? ``raw`` is the text as written, ``low`` lower-cased
-    (it may hold more than ``raw``), and ``stems`` gives its stems, asked for only when needed."""
-
-    def __init__(self, raw: str, low: str, stems: Callable[[], Set[str]]) -> None:
-        self.raw, self.low, self._stems, self._known = raw, low, stems, None
-
-    def __call__(self, name: str) -> bool:
-        if name.lower() in self.low or spelled_out(name, self.raw):
-            return True
-        parts = [stem(part) for w in words(name) for part in w.split("-") if part]
-        if self._known is None:
-            self._known = self._stems()  # stemming is costly: only when needed, once
-        return bool(parts) and all(p in self._known or self._known & ROMAN.get(p, set()) for p in parts)
-
-
-def _subjects(question: ParsedQuestion) -> list[str]:
-    """The names a question gives its subject by ("ESMC", "Dresden"): years, sums, nationalities and
-    countries are no subjects (a report is set in a country and names it once)."""
-    return [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
-
-
-def _names_near(subjects: list[str], cand: Candidate, previous: Candidate | None) -> bool:
-    """Does one of the question's ``subjects`` stand in the sentence, the one before it, or its
-    passage's title or heading? A report names several plants, funds and machines; a figure stated
-    next to none of the asked ones is another subject's ("the roughly 400-hectare site" of another
-    fab). A question naming no subject keeps every sentence."""
-    if not subjects:
-        return True
-    meta = cand.doc.metadata
-    before = previous.text if previous is not None and previous.doc is cand.doc else ""
-    raw = " ".join((cand.text, before, meta.get("title", ""), meta.get("heading", "")))
-    low = raw.lower()
-    stands = _Stands(raw, low, lambda: set(content_terms(low)))
-    return any(stands(name) for name in subjects)
-
 
 def _content_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` that are not stopwords or figures."""
     return [w.lower() for w in words(text) if w[0].isalpha() and w.lower() not in STOPWORDS]
-
-
-@lru_cache(maxsize=512)
-def _stems_of(document: str) -> frozenset[str]:
-    """A whole document's stems, once per document: near-miss questions look in every pooled report."""
-    return frozenset(content_terms(document))
-
-
-# A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
-ROMAN = {r: {str(n), o} for n, (r, o) in enumerate(
-    [("ii", "second"), ("iii", "third"), ("iv", "fourth")], start=2)}
 
 
 def _fact_near_term(cand: Candidate, question: ParsedQuestion, reach: int = 5) -> bool:

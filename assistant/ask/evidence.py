@@ -9,8 +9,9 @@ from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
 from assistant.ask.conversation import History, resolve
+from assistant.ask.noise import strip_noise
 from assistant.ask.parts import parts_of
-from assistant.ask.questions import ParsedQuestion, strip_noise
+from assistant.ask.questions import ParsedQuestion
 from assistant.ask.retrieval import CorpusStats, HybridRetriever
 from assistant.ask.scope import find_publisher
 from assistant.ask.untrusted import mask_instructions

@@ -315,6 +315,10 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if _measures(c, question.attribute)]
+        if question.portion:
+            # The part a share is asked of must be named where its figure stands: by its most specific word.
+            part = max(question.portion, key=stats.weight)
+            typed = [c for c in typed if c.matched.get(part, 0.0) >= SAME_MEASURE]
         # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
         typed = [c for c in typed if in_terms(c, question) and key(c) >= calibration.relative_margin * best]
         if not typed:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.text.names import ROLE_WORDS, is_country_or_demonym, is_date_word, name_runs, person_names, places
+from assistant.text.names import (
+    ROLE_WORDS,
+    descriptive_names,
+    is_country_or_demonym,
+    is_date_word,
+    name_runs,
+    person_names,
+    places,
+)
 from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals
 from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, stem, words
 
@@ -14,7 +22,7 @@ ENTITY = "entity"  # an organisation, law, project or product: a name that is no
 
 # Ordered: the first pattern that matches names the expected answer type.
 _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
-    (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion)\b|\bhow many percent\b", re.I)),
+    (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion|portion|fraction)\b|\bhow many percent\b", re.I)),
     (RANK, re.compile(r"\b(what|which) (rank|ranking|place|position)\b|\bhow (high|low|well) did\b.*\brank|\branked? (what|where)\b|\bwhere did\b.*\brank", re.I)),
     (DATE, re.compile(r"\bwhen\b|\b(what|which) (year|date|month|decade)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
     (NUMBER, re.compile(r"\bhow many\b", re.I)),
@@ -127,6 +135,8 @@ class ParsedQuestion:
     period: str | None = None                           # a rate asked per "day", "week" or "month", see PERIOD_RES
     person: bool = False                                # a person's name is asked: the question names a role
     counted: str | None = None                          # what "how many" counts ("jobs"), see counted_noun
+    portion: list[str] = field(default_factory=list)    # stems of the part a share is asked of, see asked_portion
+    described: list[str] = field(default_factory=list)  # names that only describe an organisation, see descriptive_names
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
 
     @property
@@ -277,6 +287,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         kind,
         list(dict.fromkeys(content)),
         names=list(dict.fromkeys(names)),
+        described=descriptive_names(question, names),
         below_country=bool(_BELOW_COUNTRY_RE.search(question)),
         surface=surface,
         attribute=attribute if attribute in content else None,
@@ -285,7 +296,24 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
         person=asks_person(question, kind),
         counted=counted_noun(question) if kind == NUMBER else None,
+        portion=asked_portion(question) if kind in (AMOUNT, NUMBER, PERCENT) else [],
     )
+
+
+# "How much of the budget goes to X", "What share of the fund is earmarked for X": the part asked about.
+_PORTION_RE = re.compile(
+    r"\b(?:how\s+(?:much|many)|what\s+(?:share|portion|part|fraction|proportion|percentage))\s+of\b[^?]*?"
+    r"\b(?:allocated|earmarked|set\s+aside|reserved|devoted|dedicated|assigned|directed|channell?ed|spent|used|"
+    r"goes|go|going|went|flows?|flowed|come|comes|came)\s+(?:to|for|on|towards?|into)\s+([^?]+)"
+    r"|\bhow\s+much\s+of\b[^?]*?\b(?:covers?|covered|funds?|funded|pays?\s+for|paid\s+for)\s+([^?]+)", re.I)
+
+
+def asked_portion(question: str) -> list[str]:
+    """The stems naming the part of a whole that a share is asked of: "advanc packag facil" in "How
+    much of Samsung's investment goes to its advanced packaging facility?". The whole's own figure
+    ("invested $40 billion") does not answer it."""
+    m = _PORTION_RE.search(question)
+    return [t for t in content_terms(m.group(1) or m.group(2)) if t not in QUESTION_FRAME_STEMS] if m else []
 
 
 _COUNT_STOP = frozenset("per a an with of in at for on to from by".split()) | STOPWORDS
@@ -359,24 +387,3 @@ def type_facts(
         # not a country, not a month or a weekday.
         return [n for n in name_runs(text, proper) if not is_country_or_demonym(n) and not is_date_word(n)]
     return []
-
-
-# Markup, pasted links and instructions to the assistant wrapped around a question are noise: the
-# question is answered on what is left.
-_TAG_RE = re.compile(r"<[^<>]{0,200}>")
-_URL_RE = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
-_MD_RE = re.compile(r"[*_`#>]{1,3}")
-_ORDER_RE = re.compile(
-    r"(?:^|(?<=[.!?:]))\s*(?:please\s+)?(?:ignore|disregard|forget|override)\b[^.!?:]*[.!?:]"
-    r"|(?:^|(?<=[.!?:]))\s*(?:you are|act as|pretend|system:|assistant:|answer only|respond only|reply only)\b[^.!?:]*[.!?:]",
-    re.I,
-)
-
-
-def strip_noise(question: str) -> str:
-    """The question without markup, pasted URLs or instructions addressed to the assistant."""
-    text = _URL_RE.sub(" ", _TAG_RE.sub(" ", question))
-    text = _MD_RE.sub(" ", text)
-    text = _ORDER_RE.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip(" \"'")
-    return text if len(content_terms(text)) >= 1 else question.strip()

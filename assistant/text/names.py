@@ -1,4 +1,5 @@
-"""Names and places: runs of capitalised words, countries and their demonyms, locative phrases."""
+"""Names and places: runs of capitalised words, countries and their demonyms, locative phrases,
+and names that only describe an organisation."""
 
 from __future__ import annotations
 
@@ -188,3 +189,23 @@ def person_names(text: str) -> list[str]:
         if len(tail) >= 2 or titled:
             out.append(" ".join(tail))
     return out
+
+
+# Nouns for an organisation or its leadership that a place can describe: "the Dallas analog firm",
+# "Seoul's policy financier", "the Paris language-model developer".
+_DESCRIBED_NOUNS = (
+    "firm|firms|company|companies|maker|makers|chipmaker|developer|supplier|designer|producer|manufacturer|giant|"
+    "conglomerate|group|lender|financier|bank|subsidiary|start-up|startup|operator|provider|foundry|agency|ministry|"
+    "regulator|treasury|government|administration|leader|boss|head"
+)
+_DESCRIBED_RE = re.compile(
+    r"(?:\b(?:the|a|an)\s+((?:[A-Z][\w’'.-]*\s+)+)|\b([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)['’]s\s+)"
+    r"(?:[a-z][\w-]*\s+){0,3}?(?:" + _DESCRIBED_NOUNS + r")\b")
+
+
+def descriptive_names(question: str, names: list[str]) -> list[str]:
+    """Names that only describe an organisation by its home or kind ("the Dallas analog firm",
+    "Seoul's policy financier"): a report names the firm itself ("Texas Instruments"), often
+    without the place, so they are not required in the evidence."""
+    found = {(m.group(1) or m.group(2)).strip() for m in _DESCRIBED_RE.finditer(question)}
+    return [n for n in names if n in found]

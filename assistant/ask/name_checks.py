@@ -1,0 +1,83 @@
+"""Do the names a question mentions stand in the evidence?
+
+Two checks, both on names as reports write them (``Stands``): every name the question requires
+must stand somewhere in the evidence's report (``names_present``), and one of the names it gives
+its subject must stand next to the figure that answers (``names_near``). Names that only describe
+("Taiwanese", "the Dallas analog firm") are required by neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Set
+from functools import lru_cache
+
+from langchain_core.documents import Document
+
+from assistant.ask.questions import ParsedQuestion
+from assistant.text.names import is_country_or_demonym, is_demonym, spelled_out
+from assistant.text.numbers import AMOUNT_RE, YEAR_RE
+from assistant.text.words import content_terms, stem, words
+
+# A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
+ROMAN = {r: {str(n), o} for n, (r, o) in enumerate(
+    [("ii", "second"), ("iii", "third"), ("iv", "fourth")], start=2)}
+
+
+class Stands:
+    """Does a name stand in a text: as written, spelled out if it is an acronym, by the stems of its
+    parts ("France-UAE" names two parties that a report names apart), or with a numeral written
+    another way ("Big Fund III": "its third phase")? ``raw`` is the text as written, ``low`` lower-cased
+    (it may hold more than ``raw``), and ``stems`` gives its stems, asked for only when needed."""
+
+    def __init__(self, raw: str, low: str, stems: Callable[[], Set[str]]) -> None:
+        self.raw, self.low, self._stems, self._known = raw, low, stems, None
+
+    def __call__(self, name: str) -> bool:
+        if name.lower() in self.low or spelled_out(name, self.raw):
+            return True
+        parts = [stem(part) for w in words(name) for part in w.split("-") if part]
+        if self._known is None:
+            self._known = self._stems()  # stemming is costly: only when needed, once
+        return bool(parts) and all(p in self._known or self._known & ROMAN.get(p, set()) for p in parts)
+
+
+def names_present(question: ParsedQuestion, doc: Document, document: str = "") -> bool:
+    """Every name, year and amount the question mentions must stand in the evidence's report: its
+    passage ``doc`` (title and heading included) or the whole report's lower-cased text ``document``.
+
+    Adjectives of nationality ("Taiwanese", "American") and names that only describe an organisation
+    ("the Dallas analog firm") are not required: a report names the company itself.
+    """
+    meta = doc.metadata
+    head = " ".join((meta.get("title", ""), meta.get("heading", ""), doc.page_content))
+    # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
+    stands = Stands(head, head.lower() + " " + document, lambda: set(content_terms(head.lower())) | _stems_of(document))
+    return all(stands(name) for name in question.names
+               if not (" " not in name and is_demonym(name)) and name not in question.described)
+
+
+def question_subjects(question: ParsedQuestion) -> list[str]:
+    """The names a question gives its subject by ("ESMC", "Dresden"): years, sums, nationalities and
+    countries are no subjects (a report is set in a country and names it once), nor are names that
+    only describe."""
+    return [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
+            and n not in question.described]
+
+
+def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> bool:
+    """Does one of the question's ``subjects`` stand in the sentence, the one ``before`` it, or its
+    passage's title or heading? A report names several plants, funds and machines; a figure stated
+    next to none of the asked ones is another subject's ("the roughly 400-hectare site" of another
+    fab). A question naming no subject keeps every sentence."""
+    if not subjects:
+        return True
+    raw = " ".join((sentence, before, meta.get("title", ""), meta.get("heading", "")))
+    low = raw.lower()
+    stands = Stands(raw, low, lambda: set(content_terms(low)))
+    return any(stands(name) for name in subjects)
+
+
+@lru_cache(maxsize=512)
+def _stems_of(document: str) -> frozenset[str]:
+    """A whole document's stems, once per document: near-miss questions look in every pooled report."""
+    return frozenset(content_terms(document))
