@@ -261,6 +261,8 @@ def test_the_period_a_rate_is_asked_per(question, period):
 def test_dates_are_read_day_first_too_but_not_a_modal_verb():
     assert dates("Signed on 24 May 2024 and on August 9, 2022.") == ["24 May", "2024", "August 9", "2022"]
     assert dates("The 12 may come later.") == ["may"]  # lower case: the month pattern alone, as before
+    # a month before a year is no day of the month ("January 20")
+    assert dates("The site was chosen in January 2022.") == ["January", "2022"]
 
 
 @pytest.mark.parametrize(

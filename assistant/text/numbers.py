@@ -31,7 +31,7 @@ _BARE_SCALED_RE = re.compile(rf"\b{_NUM}[\s-]*(?:trillion|billion|million|thousa
 PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)s?\b")
 DATE_RE = re.compile(
-    rf"{YEAR_RE.pattern}|\b(?:{'|'.join(MONTHS.split())})\b\.?(?:\s+\d{{1,2}})?"
+    rf"{YEAR_RE.pattern}|\b(?:{'|'.join(MONTHS.split())})\b\.?(?:\s+\d{{1,2}}(?!\d))?"
     # day first ("24 May"): the month capitalised, so "12 may" stays a number and a verb
     rf"|\b\d{{1,2}}\s+(?-i:{'|'.join(m.capitalize() for m in MONTHS.split())})\b"
     r"|\b(?:next|last|this|coming|past)\s+(?:decade|year|month|century)\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b",
