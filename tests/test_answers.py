@@ -133,7 +133,7 @@ def test_html_and_pdf_documents_answer_with_offsets_and_pages(tmp_path):
     assert "8.6 billion" in bot.ask("How much did TSMC's factory in southern Japan cost?").text
 
 
-def _bot_over(tmp_path: Path, name: str, text: str, with_seed: bool = False) -> Assistant:
+def _bot_over(tmp_path: Path, name: str, text: str, with_seed: bool = False, **settings) -> Assistant:
     """An assistant over one Markdown report (beside the shipped article when ``with_seed``), ingested."""
     corpus = tmp_path / "corpus"
     if with_seed:
@@ -141,7 +141,7 @@ def _bot_over(tmp_path: Path, name: str, text: str, with_seed: bool = False) -> 
     else:
         corpus.mkdir()
     (corpus / name).write_text(text, encoding="utf-8")
-    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index", **settings)
     bot.ingest(progress=False)
     return bot
 
@@ -217,6 +217,16 @@ def test_a_count_of_something_else_and_a_person_in_another_role_are_no_answer(tm
     assert bot.ask("Who is the plant manager of the Hiroshima memory plant?").abstained
 
 
+def test_a_trimmed_sentence_keeps_figures_glued_to_their_units():
+    from assistant.ask.extractive import ExtractiveAnswerer
+    from assistant.ask.questions import analyse
+
+    text = ("The operator is looking for a private partner to build one of the country's biggest AI data centres "
+            "on the site of the old fusion experiment, starting at 100MW and scaling up to 500MW.")
+    question = analyse("What capacity is planned for the data centre?")
+    assert "500MW" in ExtractiveAnswerer._trim(text, question, ("100", "500"), 12)
+
+
 def test_a_trimmed_sentence_keeps_the_unit_of_its_figure():
     from assistant.ask.extractive import ExtractiveAnswerer
     from assistant.ask.questions import analyse
@@ -268,3 +278,20 @@ def test_a_place_that_only_describes_a_company_is_not_required(tmp_path):
                     "finish its 2-nanometre pilot line in Chitose.\n")
     answer = bot.ask("How much more will the Tokyo chip start-up receive from the industry ministry?")
     assert not answer.abstained and "800 billion yen" in answer.text, answer.text
+
+
+def test_a_capacity_is_named_by_its_unit_and_its_site_earlier_in_the_paragraph(tmp_path):
+    # The figure's sentence says neither "capacity" nor "Tomakomai": the unit names the measure, and the
+    # site stands two sentences back in the same paragraph, across a chunk boundary (small chunks).
+    paragraph = ("The second zone will be at Tomakomai in Hokkaido, next to a retired thermal power station. "
+                 "The station was shut in 2021, which freed a large grid connection for new users. "
+                 "Local officials have courted cloud firms for years with cheap land near the port. "
+                 "The utility is looking for a private partner to build one of the country's biggest AI data "
+                 "centres on the site, starting at 100MW and scaling up to 500MW.")
+    bot = _bot_over(tmp_path, "zones.md", "# AI growth zones\n\nThe first zone will be at Ishikari, north of "
+                    "Sapporo, where a 50MW data centre opened in 2024.\n\n" + paragraph + "\n",
+                    chunk_size=300, chunk_overlap=0)
+    answer = bot.ask("What eventual capacity is planned for the Tomakomai AI data centre?")
+    assert "500MW" in answer.text and answer.citations[0].quote.startswith("The utility"), answer.text
+    # "Tomakomai-based": a lower-case part of a hyphenated name describes ("MGX-led"); the rest names
+    assert not bot.ask("What capacity will the Tomakomai-based AI data centre reach?").abstained

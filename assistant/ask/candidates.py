@@ -51,6 +51,7 @@ class Candidate:
 
 # Words that count heads: "how many jobs" is answered in positions or workers, "how many people" in
 # any of those, or in engineers or specialists.
+NEAR_CHARS = 300  # how far back in its paragraph a figure's subject may be named ("... at Culham. ... on the site, 500MW")
 HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
 HEADCOUNT_STEMS = frozenset(stem(w) for w in HEADCOUNT)
 _PEOPLE = HEADCOUNT | frozenset(
@@ -176,7 +177,12 @@ class CandidateBuilder:
             here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
             if question.names:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
-                cand.names_near = names_near(subjects, cand.text, previous.text if previous is not None and previous.doc is cand.doc else "", cand.doc.metadata)
+                before = previous.text if previous is not None and previous.doc is cand.doc else ""
+                whole = (documents or {}).get(cand.doc.metadata["source"], "")
+                at = whole.find(cand.text[:80].lower()) if whole else -1
+                if at > 0:  # the paragraph's text before the sentence, though the chunk may begin after it
+                    before += " " + whole[max(whole.rfind("\n\n", 0, at), at - NEAR_CHARS, 0) : at]
+                cand.names_near = names_near(subjects, cand.text, before, cand.doc.metadata)
             if previous is not None and previous.doc is cand.doc:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.window = max(cand.coverage, self._coverage(question, joined, stats))

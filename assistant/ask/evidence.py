@@ -22,19 +22,34 @@ _index_cache: dict[int, tuple[frozenset[str], dict[str, str]]] = {}
 
 
 def _index_facts(retriever: HybridRetriever) -> tuple[frozenset[str], dict[str, str]]:
-    """The publishers the index's documents name, and each source's whole indexed text, lower-cased
-    (computed once per loaded index; the retriever replaces its chunk list when it reloads)."""
+    """The publishers the index's documents name, and each source's whole indexed text, lower-cased:
+    its chunks' text put back at their offsets (so a sentence's paragraph reads as written, across
+    chunk boundaries), then their heading prefixes (computed once per loaded index; the retriever
+    replaces its chunk list when it reloads)."""
     key = id(retriever.chunks)
     cached = _index_cache.get(key)
     if cached is None:
-        texts: dict[str, list[str]] = {}
+        bodies: dict[str, list[tuple[int, str]]] = {}
+        prefixes: dict[str, dict[str, None]] = {}
         for _, text, meta in retriever.chunks:
-            texts.setdefault(meta["source"], []).append(text.lower())
+            cut = meta.get("prefix_len", 0)
+            bodies.setdefault(meta["source"], []).append((meta.get("start", 0), text[cut:]))
+            prefixes.setdefault(meta["source"], {})[text[:cut]] = None
         publishers = frozenset(m.get("publisher", "") for _, _, m in retriever.chunks) - {""}
-        cached = (publishers, {source: "\n".join(parts) for source, parts in texts.items()})
+        cached = (publishers, {source: (_assemble(parts) + "\n\n" + "\n".join(prefixes[source])).lower()
+                               for source, parts in bodies.items()})
         _index_cache.clear()
         _index_cache[key] = cached
     return cached
+
+
+def _assemble(parts: list[tuple[int, str]]) -> str:
+    """A source's text from its chunks' bodies and start offsets (chunks overlap; a gap stays blank)."""
+    text = ""
+    for start, body in sorted(parts):
+        if start + len(body) > len(text):
+            text = text.ljust(start) + body[max(0, len(text) - start):]
+    return text
 
 
 @dataclass

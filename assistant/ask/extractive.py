@@ -10,6 +10,7 @@ absolute relevance of the best sentence.
 from __future__ import annotations
 
 import math
+import re
 
 from langchain_core.documents import Document
 
@@ -216,7 +217,9 @@ class ExtractiveAnswerer:
             return text
         wanted = set(question.all_terms)
         fact_words = {w for f in facts for w in f.split()}
-        hits = [3 if w.strip(",.;:()") in fact_words else 1 if set(content_terms(w)) & wanted else 0 for w in words]
+        # A figure glued to its unit ("500MW", "2nm") is still the figure.
+        hits = [3 if _UNIT_GLUED_RE.sub("", w.strip(",.;:()")) in fact_words else 1 if set(content_terms(w)) & wanted else 0
+                for w in words]
         for i in range(len(words) - 1):
             if hits[i] == 3 and hits[i + 1] < 3:
                 hits[i + 1] = 2  # the word after a figure is often its unit ("1.4 gigawatts", "500 engineers")
@@ -248,11 +251,18 @@ def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
     return not question.period or bool(PERIOD_RES[question.period].search(text.lower()))
 
 
+_UNIT_GLUED_RE = re.compile(r"(?<=\d)[A-Za-z]{1,3}$")
+# Units that only a capacity is given in: a plant's power or a fab's throughput ("500MW", "50,000 wafers a month").
+_CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
+
+
 def _measures(cand: Candidate, attribute: str) -> bool:
     """Does the sentence's passage name what a figure question measures, in its word or a close one?
     A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
-    jobs")."""
+    jobs"), a capacity by a unit only capacities come in ("500MW")."""
     if cand.context_matched.get(attribute, 0.0) >= SAME_MEASURE:
+        return True
+    if attribute == "capac" and _CAPACITY_UNIT_RE.search(cand.text):
         return True
     return attribute in HEADCOUNT_STEMS and not HEADCOUNT_STEMS.isdisjoint(cand.context_words)
 

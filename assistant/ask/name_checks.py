@@ -35,7 +35,8 @@ class Stands:
     def __call__(self, name: str) -> bool:
         if name.lower() in self.low or spelled_out(name, self.raw):
             return True
-        parts = [stem(part) for w in words(name) for part in w.split("-") if part]
+        # A lower-case part of a hyphenated name describes ("MGX-led", "Taiwanese-led"): the rest names.
+        parts = [stem(part) for w in words(name) for i, part in enumerate(w.split("-")) if part and (i == 0 or not part.islower())]
         if self._known is None:
             self._known = self._stems()  # stemming is costly: only when needed, once
         return bool(parts) and all(p in self._known or self._known & ROMAN.get(p, set()) for p in parts)
