@@ -26,7 +26,7 @@ from assistant.ask.questions import (
 )
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, person_names
-from assistant.text.numbers import dates, numbers
+from assistant.text.numbers import amounts, dates, numbers
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,9 @@ from assistant.text.numbers import dates, numbers
         ("ESMC Dresden production start", DATE),  # a moment ends the keywords: when
         ("What did the launch include?", None),  # ... but in a question the moment is the subject
         ("What portion of the start-up does the supplier own?", PERCENT),
+        # after a plural head the verb takes no -s
+        ("Which two sites make up the growth zone?", PLACE),
+        ("Which companies receive the grants?", ENTITY),
         ("What fraction of the plant's cost does the state pay?", PERCENT),
     ],
 )
@@ -87,6 +90,20 @@ def test_the_asked_type_follows_the_head_noun(question, kind):
 )
 def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
     assert numbers(text) == counts
+
+
+@pytest.mark.parametrize(
+    ("text", "money"),
+    [
+        # a currency written as letters before the figure ("RM", "Rs"), crores and lakhs as its scale
+        ("The NSS set a goal of at least RM500 billion in investment.", ["RM500 billion"]),
+        ("Investment in the unit is put at Rs 7,600 crore.", ["Rs 7,600 crore"]),
+        ("It costs ₹76,000 crore and US$7 billion.", ["₹76,000 crore", "$7 billion"]),
+        ("The form 5 filing came in March.", []),
+    ],
+)
+def test_amounts_read_letter_currencies_and_indian_scales(text, money):
+    assert [a for a in amounts(text) if not a[0].isdigit()] == money  # amounts led by their currency
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,13 @@ def _verb_like(word: str) -> bool:
     return low.endswith("ed") or low in _IRREGULAR_VERBS or (low.endswith("s") and not low.endswith("ss") and low not in _HEADS)
 
 
+def _plural_then_verb(phrase: list[str], i: int) -> bool:
+    """"Which sites make up ...", "Which firms build ...": after a plural head a verb takes no -s."""
+    head = phrase[i].lower()
+    return head.endswith("s") and not head.endswith("ss") and i + 1 < len(phrase) and phrase[i + 1].islower() \
+        and phrase[i + 1].lower() not in _HEADS and i + 2 >= len(phrase)
+
+
 def _wh_words(question: str) -> tuple[int, list[str]] | None:
     """The position of the first "what/which" and the words after it, "is the" dropped; None when an
     auxiliary follows it ("What does the foundry make?": the noun phrase is the subject)."""
@@ -114,7 +121,7 @@ def _head_type(question: str) -> tuple[int, str] | None:
     for words_ in ([phrase[owner + 1 :], phrase] if owner >= 0 else [phrase]):
         for i in range(len(words_) - 1, -1, -1):
             kind = _HEADS.get(words_[i].lower())
-            if kind and (i == len(words_) - 1 or _verb_like(words_[i + 1])):
+            if kind and (i == len(words_) - 1 or _verb_like(words_[i + 1]) or _plural_then_verb(words_, i)):
                 return start, kind
     return None
 
