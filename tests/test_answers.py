@@ -295,3 +295,16 @@ def test_a_capacity_is_named_by_its_unit_and_its_site_earlier_in_the_paragraph(t
     assert "500MW" in answer.text and answer.citations[0].quote.startswith("The utility"), answer.text
     # "Tomakomai-based": a lower-case part of a hyphenated name describes ("MGX-led"); the rest names
     assert not bot.ask("What capacity will the Tomakomai-based AI data centre reach?").abstained
+
+
+def test_a_person_named_in_the_asked_role_answers_though_the_venture_is_described_better_elsewhere(tmp_path):
+    # The sentence that best matches the question describes the venture and names no one; the chairman
+    # is named, with his role, in a plainer sentence. The role standing by the name is evidence enough.
+    bot = _bot_over(tmp_path, "venture.md",
+                    "# Kyushu specialty fab\n\nKyushu Foundry Services (KFS), the Denso-Rohm joint venture in "
+                    "Kumamoto, will build a 12-inch specialty foundry for carmakers and camera makers.\n\nThe "
+                    "plant will open in 2027, said chairman Taro Ueda, a former Rohm engineer.\n\nThe prefecture "
+                    "will pay for a new water pipeline to the site.\n")
+    answer = bot.ask("Who chairs KFS, the Denso-Rohm joint venture in Kumamoto?")
+    assert not answer.abstained and "Taro Ueda" in answer.citations[0].quote, answer.text
+    assert bot.ask("Who is the plant manager of KFS, the Denso-Rohm joint venture in Kumamoto?").abstained

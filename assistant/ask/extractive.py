@@ -330,7 +330,9 @@ def choose(
             part = max(question.portion, key=stats.weight)
             typed = [c for c in typed if c.matched.get(part, 0.0) >= SAME_MEASURE]
         # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
-        typed = [c for c in typed if in_terms(c, question) and key(c) >= calibration.relative_margin * best]
+        # A person named in the asked role (``candidates``: the role stands by the name) needs no margin.
+        margin = 0.0 if question.person else calibration.relative_margin
+        typed = [c for c in typed if in_terms(c, question) and key(c) >= margin * best]
         if not typed:
             return None
         top = typed[0]
