@@ -308,3 +308,26 @@ def test_a_person_named_in_the_asked_role_answers_though_the_venture_is_describe
     answer = bot.ask("Who chairs KFS, the Denso-Rohm joint venture in Kumamoto?")
     assert not answer.abstained and "Taro Ueda" in answer.citations[0].quote, answer.text
     assert bot.ask("Who is the plant manager of KFS, the Denso-Rohm joint venture in Kumamoto?").abstained
+
+
+def test_a_figure_for_several_together_does_not_answer_for_one_on_its_own(tmp_path):
+    bot = _bot_over(tmp_path, "units.md",
+                    "# Two packaging units\n\nThe Kurume unit and the Saga unit will open in 2026. Together, the "
+                    "two plants are expected to create more than 5,000 direct and indirect jobs.\n")
+    answer = bot.ask("How many jobs will the Kurume unit create on its own?")
+    assert answer.abstained and not answer.citations, answer.text
+    assert "5,000" in bot.ask("How many jobs will the Kurume and Saga units create?").text
+
+
+def test_a_name_most_of_the_corpus_uses_tells_no_subject_apart():
+    from assistant.ask.name_checks import question_subjects
+    from assistant.ask.questions import analyse
+    from assistant.text.stats import CorpusStats
+
+    stats = CorpusStats(["AI chips are in demand.", "The AI campus is near Paris.", "AI models need power.",
+                         "Mubadala is a fund.", "Grid links are slow.", "Land is cheap."])
+    question = analyse("How much is Mubadala investing in the AI campus?")
+    assert question_subjects(question) == ["Mubadala", "AI"]
+    assert question_subjects(question, stats) == ["Mubadala"]
+    # the commonest name stays when it is the only kind there is
+    assert question_subjects(analyse("How much did AI firms raise?"), stats) == ["AI"]

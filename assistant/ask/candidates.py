@@ -165,7 +165,7 @@ class CandidateBuilder:
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
-        subjects = question_subjects(question)
+        subjects = question_subjects(question, stats)
         context: dict[int, dict[str, float]] = {}
         for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
             cand.vector = vector

@@ -18,6 +18,7 @@ from assistant.answers import Answer, Citation
 from assistant.ask.calibration import Calibration
 from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
+from assistant.ask.name_checks import question_subjects
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, PERIOD_RES, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore
@@ -256,6 +257,15 @@ _UNIT_GLUED_RE = re.compile(r"(?<=\d)[A-Za-z]{1,3}$")
 _CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
 
 
+_ALONE_RE = re.compile(r"\b(?:itself|themselves|on (?:its|their) own|by (?:itself|themselves)|alone)\b", re.I)
+_JOINT_RE = re.compile(r"\b(?:together|combined|jointly|in total|altogether|both|the two|the three)\b", re.I)
+
+
+def _names_own(subjects: list[str], sentence: str) -> bool:
+    low = sentence.lower()
+    return not subjects or any(n.lower() in low for n in subjects)
+
+
 def _measures(cand: Candidate, attribute: str) -> bool:
     """Does the sentence's passage name what a figure question measures, in its word or a close one?
     A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
@@ -325,6 +335,10 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if _measures(c, question.attribute)]
+        if _ALONE_RE.search(question.text):
+            # "X itself", "on its own": X's own share, so not a figure for several together, nor one
+            # whose sentence does not name X.
+            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(question_subjects(question, stats), c.text)]
         if question.portion:
             # The part a share is asked of must be named where its figure stands: by its most specific word.
             part = max(question.portion, key=stats.weight)

@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from assistant.ask.questions import ParsedQuestion
 from assistant.text.names import is_country_or_demonym, is_demonym, spelled_out
 from assistant.text.numbers import AMOUNT_RE, YEAR_RE
+from assistant.text.stats import CorpusStats
 from assistant.text.words import content_terms, stem, words
 
 # A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
@@ -57,12 +58,21 @@ def names_present(question: ParsedQuestion, doc: Document, document: str = "") -
                if not (" " not in name and is_demonym(name)) and name not in question.described)
 
 
-def question_subjects(question: ParsedQuestion) -> list[str]:
+COMMON_NAME = 0.25  # share of the corpus's chunks a name stands in beyond which it tells no subject apart
+
+
+def question_subjects(question: ParsedQuestion, stats: CorpusStats | None = None) -> list[str]:
     """The names a question gives its subject by ("ESMC", "Dresden"): years, sums, nationalities and
     countries are no subjects (a report is set in a country and names it once), nor are names that
-    only describe."""
-    return [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
-            and n not in question.described]
+    only describe. With ``stats``, a name most of the corpus uses ("AI" in reports on AI) is dropped
+    while a rarer one is left."""
+    names = [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
+             and n not in question.described]
+    if stats is None or len(names) < 2:
+        return names
+    share = {n: min((stats.df.get(t, 0) / max(stats.n, 1) for t in content_terms(n)), default=0.0) for n in names}
+    rare = [n for n in names if share[n] < COMMON_NAME]
+    return rare or [min(names, key=share.get)]
 
 
 def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> bool:
