@@ -269,6 +269,8 @@ def test_a_share_of_a_whole_is_not_answered_with_the_whole(tmp_path):
     answer = bot.ask("How much of the Kyushu chip fund goes to the packaging programme?")
     assert answer.abstained and not answer.citations, answer.text
     assert "90 billion yen" in bot.ask("How much of the Kyushu chip fund goes to the design academy?").text
+    # what the money went into is named by the figure too
+    assert bot.ask("How much has the Kyushu chip fund invested in packaging so far?").abstained
 
 
 def test_a_place_that_only_describes_a_company_is_not_required(tmp_path):

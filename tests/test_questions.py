@@ -340,6 +340,9 @@ def test_what_a_count_counts(question, noun):
         ("How much of the $52.7 billion covers research?", ["research"]),
         ("How much of Vietnam's budget would come from the state?", []),  # where it comes from is no part
         ("How much did the fund invest in 2024?", []),
+        # what money was spent on or put into, less when and how ("in 2024", "so far")
+        ("How much did TSMC spend on research and development in 2024?", ["research", "develop"]),
+        ("How much has the fund invested in SMIC so far?", ["smic"]),
     ],
 )
 def test_the_part_a_share_is_asked_of(question, portion):

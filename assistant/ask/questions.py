@@ -14,7 +14,9 @@ from assistant.text.names import (
     person_names,
     places,
 )
-from assistant.text.numbers import AMOUNT_RE, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals
+from assistant.text.numbers import (
+    AMOUNT_RE, NUMBER_WORDS, PERCENT_RE, YEAR_RE, amounts, dates, fractions, numbers, ordinals,
+)
 from assistant.text.words import QUESTION_FRAME_STEMS, REFERRING_RE, STOPWORDS, content_terms, stem, words
 
 AMOUNT, NUMBER, DATE, NAME, PERSON, PLACE, RANK, PERCENT = "amount", "number", "date", "name", "person", "place", "rank", "percent"
@@ -312,7 +314,14 @@ _PORTION_RE = re.compile(
     r"\b(?:how\s+(?:much|many)|what\s+(?:share|portion|part|fraction|proportion|percentage))\s+of\b[^?]*?"
     r"\b(?:allocated|earmarked|set\s+aside|reserved|devoted|dedicated|assigned|directed|channell?ed|spent|used|"
     r"goes|go|going|went|flows?|flowed|come|comes|came)\s+(?:to|for|on|towards?|into)\s+([^?]+)"
-    r"|\bhow\s+much\s+of\b[^?]*?\b(?:covers?|covered|funds?|funded|pays?\s+for|paid\s+for)\s+([^?]+)", re.I)
+    r"|\bhow\s+much\s+of\b[^?]*?\b(?:covers?|covered|funds?|funded|pays?\s+for|paid\s+for)\s+([^?]+)"
+    # "How much did TSMC spend on R&D", "How much has the fund invested in SMIC": what the money went into
+    r"|\bhow\s+much\b(?!\s+of\b)[^?]*?\b(?:spend|spent|spending|invest|invested|investing)\s+(?:on|in|into)\s+([^?]+)",
+    re.I)
+
+
+_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS.split())
+_PORTION_TAIL_RE = re.compile(r"\s+(?:by|in|so|through|during|under|since|before|after|this|last|next|over|until)\b.*$", re.I)
 
 
 def asked_portion(question: str) -> list[str]:
@@ -320,7 +329,11 @@ def asked_portion(question: str) -> list[str]:
     much of Samsung's investment goes to its advanced packaging facility?". The whole's own figure
     ("invested $40 billion") does not answer it."""
     m = _PORTION_RE.search(question)
-    return [t for t in content_terms(m.group(1) or m.group(2)) if t not in QUESTION_FRAME_STEMS] if m else []
+    if not m:
+        return []
+    # The part's own words: what follows ("in 2024", "so far", "under the plan") says when or how.
+    part = _PORTION_TAIL_RE.sub("", next(g for g in m.groups() if g))
+    return [t for t in content_terms(part) if t not in QUESTION_FRAME_STEMS and not t.isdigit() and t not in _NUMBER_STEMS]
 
 
 _COUNT_STOP = frozenset("per a an with of in at for on to from by".split()) | STOPWORDS
