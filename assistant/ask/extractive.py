@@ -18,8 +18,9 @@ from assistant.answers import Answer, Citation
 from assistant.ask.calibration import Calibration
 from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
+from assistant.ask.measures import PERIOD_RES
 from assistant.ask.name_checks import question_subjects
-from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, PERIOD_RES, ParsedQuestion
+from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore
 from assistant.settings import Settings

@@ -1,0 +1,67 @@
+"""What a figure question is measured in and of: the currency and period it is asked in, and the
+part of a whole a share is asked of (``questions.analyse`` fills these into a ``ParsedQuestion``)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.text.numbers import NUMBER_WORDS
+from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
+
+_ASKED_CURRENCY_RE = re.compile(
+    r"\bin\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
+    r"(dollars?|yen|euros?|pounds?|yuan|won|ringgit|rupees?|usd)\b", re.I)
+_CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
+                "ringgit": "myr", "rupee": "inr"}
+_DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
+
+
+# A figure asked per day, week or month: the answer must be given per the same period ("50,000 wafers
+# a month"; "480,000 wafers a year" answers another question). Years are left out: "annual" is often
+# meant where a report does not write it. Lower case only, so "Semiconductor Daily" is a name.
+PERIOD_RES = {
+    period: re.compile(rf"\b(?:per|a|an|each|every)\s+{period}\b|\b{adverb}\b|/\s?{period}\b")
+    for period, adverb in (("day", "daily"), ("week", "weekly"), ("month", "monthly"))
+}
+
+
+def asked_period(question: str) -> str | None:
+    return next((period for period, pattern in PERIOD_RES.items() if pattern.search(question)), None)
+
+
+def asked_currency(question: str) -> str | None:
+    """The currency an amount is asked in ("What is it worth in US dollars?" -> "usd"), in the units
+    of ``text.quantities``; None when the question names none."""
+    m = _ASKED_CURRENCY_RE.search(question)
+    if not m:
+        return None
+    word = m.group(2).lower().rstrip("s") if m.group(2).lower() != "usd" else "usd"
+    qualifier = (m.group(1) or "").lower()
+    return _DOLLARS_OF.get(qualifier, "usd") if word == "dollar" else _CURRENCY_OF[word]
+
+
+# "How much of the budget goes to X", "What share of the fund is earmarked for X": the part asked about.
+_PORTION_RE = re.compile(
+    r"\b(?:how\s+(?:much|many)|what\s+(?:share|portion|part|fraction|proportion|percentage))\s+of\b[^?]*?"
+    r"\b(?:allocated|earmarked|set\s+aside|reserved|devoted|dedicated|assigned|directed|channell?ed|spent|used|"
+    r"goes|go|going|went|flows?|flowed|come|comes|came)\s+(?:to|for|on|towards?|into)\s+([^?]+)"
+    r"|\bhow\s+much\s+of\b[^?]*?\b(?:covers?|covered|funds?|funded|pays?\s+for|paid\s+for)\s+([^?]+)"
+    # "How much did TSMC spend on R&D", "How much has the fund invested in SMIC": what the money went into
+    r"|\bhow\s+much\b(?!\s+of\b)[^?]*?\b(?:spend|spent|spending|invest|invested|investing)\s+(?:on|in|into)\s+([^?]+)",
+    re.I)
+
+
+_NUMBER_STEMS = frozenset(stem(w) for w in NUMBER_WORDS.split())
+_PORTION_TAIL_RE = re.compile(r"\s+(?:by|in|so|through|during|under|since|before|after|this|last|next|over|until)\b.*$", re.I)
+
+
+def asked_portion(question: str) -> list[str]:
+    """The stems naming the part of a whole that a share is asked of: "advanc packag facil" in "How
+    much of Samsung's investment goes to its advanced packaging facility?". The whole's own figure
+    ("invested $40 billion") does not answer it."""
+    m = _PORTION_RE.search(question)
+    if not m:
+        return []
+    # The part's own words: what follows ("in 2024", "so far", "under the plan") says when or how.
+    part = _PORTION_TAIL_RE.sub("", next(g for g in m.groups() if g))
+    return [t for t in content_terms(part) if t not in QUESTION_FRAME_STEMS and not t.isdigit() and t not in _NUMBER_STEMS]
