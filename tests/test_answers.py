@@ -333,3 +333,22 @@ def test_a_name_most_of_the_corpus_uses_tells_no_subject_apart():
     assert question_subjects(question, stats) == ["Mubadala"]
     # the commonest name stays when it is the only kind there is
     assert question_subjects(analyse("How much did AI firms raise?"), stats) == ["AI"]
+
+
+def test_a_follow_up_that_names_nothing_is_answered_from_a_report_on_what_the_conversation_named(tmp_path):
+    # "it" and "that project" are the Sendai plant of the first turn: the other report's price tag, though
+    # its sentence reads closer to the question, is another project's.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kioxia.md").write_text(
+        "# Kioxia packaging plant\n\nKioxia is building a memory packaging plant at the Sendai Research Park. "
+        "Kioxia unveiled the 380 billion yen project in April.\n", encoding="utf-8")
+    (corpus / "ibiden.md").write_text(
+        "# Ibiden substrate campus\n\nIbiden will build a substrate campus in Ogaki.\n\nIt is investing about "
+        "250 billion yen in the project.\n", encoding="utf-8")
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    history = [("Which company is building a memory packaging plant at the Sendai Research Park?",
+                "Kioxia is building it in Sendai.")]
+    answer = bot.ask("How much is it investing in that project?", history=history)
+    assert "380 billion yen" in answer.text and answer.citations[0].source == "kioxia.md", answer.text

@@ -15,7 +15,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
-from assistant.ask.name_checks import names_near, names_present, question_subjects
+from assistant.ask.name_checks import carried_subjects, names_in_report, names_near, names_present, question_subjects
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
@@ -166,6 +166,7 @@ class CandidateBuilder:
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
         subjects = question_subjects(question, stats)
+        carried, carried_in = carried_subjects(question), {}
         context: dict[int, dict[str, float]] = {}
         for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
             cand.vector = vector
@@ -177,12 +178,18 @@ class CandidateBuilder:
             here = cand.text.lower() + " " + (previous.text.lower() if previous is not None and previous.doc is cand.doc else "")
             if question.names:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
+            if subjects:
                 before = previous.text if previous is not None and previous.doc is cand.doc else ""
                 whole = (documents or {}).get(cand.doc.metadata["source"], "")
                 at = whole.find(cand.text[:80].lower()) if whole else -1
                 if at > 0:  # the paragraph's text before the sentence, though the chunk may begin after it
                     before += " " + whole[max(whole.rfind("\n\n", 0, at), at - NEAR_CHARS, 0) : at]
                 cand.names_near = names_near(subjects, cand.text, before, cand.doc.metadata)
+            elif carried:
+                source = cand.doc.metadata["source"]
+                if source not in carried_in:
+                    carried_in[source] = names_in_report(carried, (documents or {}).get(source, ""))
+                cand.names_near = carried_in[source]
             if previous is not None and previous.doc is cand.doc:
                 joined = {t: max(m, 0.8 * previous.matched.get(t, 0.0)) for t, m in {**previous.matched, **matched}.items()}
                 cand.window = max(cand.coverage, self._coverage(question, joined, stats))

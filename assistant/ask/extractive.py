@@ -328,7 +328,8 @@ def choose(
     if not usable:
         return None
     top = usable[0]
-    best = max(key(c) for c in usable)
+    # The best sentence about the asked subject sets the bar: one about another subject does not.
+    best = max(key(c) for c in usable if c.names_near) if any(c.names_near for c in usable) else max(key(c) for c in usable)
     if question.answer_type:
         # A figure stated by none of the names the question gives its subject is another subject's.
         typed = [c for c in usable if c.facts and c.names_near]

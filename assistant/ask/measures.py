@@ -25,6 +25,11 @@ PERIOD_RES = {
 }
 
 
+def without_currency(question: str) -> str:
+    """The question less the currency it asks an amount in ("... worth in US dollars?")."""
+    return _ASKED_CURRENCY_RE.sub(" ", question)
+
+
 def asked_period(question: str) -> str | None:
     return next((period for period, pattern in PERIOD_RES.items() if pattern.search(question)), None)
 
@@ -64,4 +69,6 @@ def asked_portion(question: str) -> list[str]:
         return []
     # The part's own words: what follows ("in 2024", "so far", "under the plan") says when or how.
     part = _PORTION_TAIL_RE.sub("", next(g for g in m.groups() if g))
+    if re.match(r"(?:that|this|these|those|it|them)\b", part, re.I):
+        return []  # "invested in that project": the conversation named the part, not this question
     return [t for t in content_terms(part) if t not in QUESTION_FRAME_STEMS and not t.isdigit() and t not in _NUMBER_STEMS]

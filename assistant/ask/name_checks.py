@@ -8,13 +8,15 @@ its subject must stand next to the figure that answers (``names_near``). Names t
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Set
 from functools import lru_cache
 
 from langchain_core.documents import Document
 
 from assistant.ask.questions import ParsedQuestion
-from assistant.text.names import is_country_or_demonym, is_demonym, spelled_out
+from assistant.text.names import is_country_or_demonym, is_date_word, is_demonym, spelled_out
 from assistant.text.numbers import AMOUNT_RE, YEAR_RE
 from assistant.text.stats import CorpusStats
 from assistant.text.words import content_terms, stem, words
@@ -34,7 +36,8 @@ class Stands:
         self.raw, self.low, self._stems, self._known = raw, low, stems, None
 
     def __call__(self, name: str) -> bool:
-        if name.lower() in self.low or spelled_out(name, self.raw):
+        # As a word of its own: "Intel" does not stand in "intelligence", nor "SK" in "risk".
+        if re.search(rf"(?<![a-z0-9]){re.escape(name.lower())}(?:e?s|'s|’s)?(?![a-z0-9])", self.low) or spelled_out(name, self.raw):
             return True
         # A lower-case part of a hyphenated name describes ("MGX-led", "Taiwanese-led"): the rest names.
         parts = [stem(part) for w in words(name) for i, part in enumerate(w.split("-")) if part and (i == 0 or not part.islower())]
@@ -66,8 +69,11 @@ def question_subjects(question: ParsedQuestion, stats: CorpusStats | None = None
     countries are no subjects (a report is set in a country and names it once), nor are names that
     only describe. With ``stats``, a name most of the corpus uses ("AI" in reports on AI) is dropped
     while a rarer one is left."""
-    names = [n for n in question.names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
-             and n not in question.described]
+    def subjects(names: list[str]) -> list[str]:
+        return [n for n in names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
+                and n not in question.described]
+
+    names = subjects(question.names)
     if stats is None or len(names) < 2:
         return names
     share = {n: min((stats.df.get(t, 0) / max(stats.n, 1) for t in content_terms(n)), default=0.0) for n in names}
@@ -86,6 +92,22 @@ def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> b
     low = raw.lower()
     stands = Stands(raw, low, lambda: set(content_terms(low)))
     return any(stands(name) for name in subjects)
+
+
+def carried_subjects(question: ParsedQuestion) -> list[str]:
+    """What a follow-up that names nothing ("How much is it investing?") is about: the names of the
+    turns it leans on, dates left out."""
+    if question_subjects(question):
+        return []
+    return [n for n in question.carried_names if not (is_country_or_demonym(n) or is_date_word(n)
+            or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
+
+
+def names_in_report(names: list[str], document: str) -> bool:
+    """Does one of ``names`` stand somewhere in a report's lower-cased text? A follow-up's figure
+    comes from a report about what the conversation is about, though its sentence says "it"."""
+    stands = Stands(document, document, lambda: _stems_of(document))
+    return any(stands(n) for n in names)
 
 
 @lru_cache(maxsize=512)

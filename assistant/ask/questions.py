@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.ask.measures import asked_currency, asked_period, asked_portion
+from assistant.ask.measures import asked_currency, asked_period, asked_portion, without_currency
 from assistant.text.names import (
     ROLE_WORDS,
     descriptive_names,
@@ -136,6 +136,7 @@ class ParsedQuestion:
     terms: list[str]                      # stemmed content terms of the question itself
     carried: list[str] = field(default_factory=list)   # stemmed terms carried over from earlier turns
     names: list[str] = field(default_factory=list)     # names, numbers and years the question mentions
+    carried_names: list[str] = field(default_factory=list)  # a follow-up's: the names of the turns it leans on
     below_country: bool = False                         # a city, region or site is asked for
     attribute: str | None = None                        # stem of what is measured ("budget"), see asked_attribute
     currency: str | None = None                         # the unit an amount is asked in ("usd"), see asked_currency
@@ -248,7 +249,8 @@ _MONEY_RE = re.compile(rf"\b(?:{'|'.join(_MONEY_WORDS)})\b", re.I)
 def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuestion:
     """Parse a question; ``proper`` lists stems the corpus uses as names."""
     content = [t for t in content_terms(question) if t not in QUESTION_FRAME_STEMS]
-    names = [n for n in name_runs(question, proper) if n.lower() not in STOPWORDS]
+    # "in US dollars" says what unit to answer in, not whom the question is about.
+    names = [n for n in name_runs(without_currency(question), proper) if n.lower() not in STOPWORDS]
     names += [y for y in YEAR_RE.findall(question)]
     names += [m.group(0).strip() for m in AMOUNT_RE.finditer(question)]
     surface = {}
