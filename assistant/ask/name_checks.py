@@ -9,7 +9,6 @@ its subject must stand next to the figure that answers (``names_near``). Names t
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Set
 from functools import lru_cache
 
