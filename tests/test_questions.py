@@ -378,3 +378,14 @@ def test_a_part_that_leaves_out_what_it_counts_counts_what_the_other_names():
     assert [p.money for p, _ in parts_of(question, question.text)] == [True, True]  # the second asks for money too
     question = analyse("When is the Yongin fab due, and by when are chips expected from Dholera?")
     assert [p.answer_type for p, _ in parts_of(question, question.text)] == [DATE, DATE]
+
+
+def test_a_name_stands_as_a_word_of_its_own():
+    from assistant.ask.name_checks import Stands
+
+    text = "Artificial intelligence drives demand, Samsung's chief said of the 109 billion euros plan."
+    stands = Stands(text, text.lower(), lambda: set())
+    assert not stands("Intel") and not stands("SK")  # not inside "intelligence", nor "risk"-like words
+    assert stands("Samsung") and stands("109 billion euro")  # possessives and plurals still stand
+    # the currency an amount is asked in names no one the question is about
+    assert analyse("What is Big Fund III worth in US dollars?").names == ["Big Fund III"]
