@@ -68,6 +68,7 @@ from assistant.text.numbers import amounts, dates, numbers
         ("What portion of the start-up does the supplier own?", PERCENT),
         # after a plural head the verb takes no -s
         ("Which two sites make up the growth zone?", PLACE),
+        ("To which years were the two plants pushed back?", DATE),  # the plural asks when as well
         ("Which companies receive the grants?", ENTITY),
         ("What fraction of the plant's cost does the state pay?", PERCENT),
     ],

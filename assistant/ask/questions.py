@@ -25,7 +25,7 @@ ENTITY = "entity"  # an organisation, law, project or product: a name that is no
 _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
     (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion|portion|fraction)\b|\bhow many percent\b", re.I)),
     (RANK, re.compile(r"\b(what|which) (rank|ranking|place|position)\b|\bhow (high|low|well) did\b.*\brank|\branked? (what|where)\b|\bwhere did\b.*\brank", re.I)),
-    (DATE, re.compile(r"\bwhen\b|\b(what|which) (year|date|month|decade)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
+    (DATE, re.compile(r"\bwhen\b|\b(what|which) (years?|dates?|months?|decades?)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
     (NUMBER, re.compile(r"\bhow many\b", re.I)),
     (AMOUNT, re.compile(
         r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"
