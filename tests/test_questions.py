@@ -390,3 +390,7 @@ def test_a_name_stands_as_a_word_of_its_own():
     assert stands("Samsung") and stands("109 billion euro")  # possessives and plurals still stand
     # the currency an amount is asked in names no one the question is about
     assert analyse("What is Big Fund III worth in US dollars?").names == ["Big Fund III"]
+
+
+def test_a_plural_acronym_names_a_kind_of_thing_not_a_name():
+    assert analyse("How many GPUs will the first phase of Stargate UK deploy?").names == ["Stargate UK"]

@@ -250,7 +250,9 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
     """Parse a question; ``proper`` lists stems the corpus uses as names."""
     content = [t for t in content_terms(question) if t not in QUESTION_FRAME_STEMS]
     # "in US dollars" says what unit to answer in, not whom the question is about.
-    names = [n for n in name_runs(without_currency(question), proper) if n.lower() not in STOPWORDS]
+    # A plural acronym ("GPUs", "SMEs") names a kind of thing, not one a report must name.
+    names = [n for n in name_runs(without_currency(question), proper)
+             if n.lower() not in STOPWORDS and not re.fullmatch(r"[A-Z]{2,5}s", n)]
     names += [y for y in YEAR_RE.findall(question)]
     names += [m.group(0).strip() for m in AMOUNT_RE.finditer(question)]
     surface = {}
