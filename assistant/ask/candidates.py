@@ -180,10 +180,7 @@ class CandidateBuilder:
                 cand.names_here = sum(n.lower() in here for n in question.names) / len(question.names)
             if subjects:
                 before = previous.text if previous is not None and previous.doc is cand.doc else ""
-                whole = (documents or {}).get(cand.doc.metadata["source"], "")
-                at = whole.find(cand.text[:80].lower()) if whole else -1
-                if at > 0:  # the paragraph's text before the sentence, though the chunk may begin after it
-                    before += " " + whole[max(whole.rfind("\n\n", 0, at), at - NEAR_CHARS, 0) : at]
+                before += " " + _paragraph_before(cand, (documents or {}).get(cand.doc.metadata["source"], ""))
                 cand.names_near = names_near(subjects, cand.text, before, cand.doc.metadata)
             elif carried:
                 source = cand.doc.metadata["source"]
@@ -332,6 +329,15 @@ class CandidateBuilder:
                 continue
             facts.append(fact)
         return facts
+
+
+def _paragraph_before(cand: Candidate, whole: str) -> str:
+    """Up to NEAR_CHARS of the sentence's paragraph before it, from the whole report (``whole``: its
+    text at its own offsets, lower-cased), though the sentence's chunk may begin after them."""
+    at = cand.start
+    if whole[at : at + 40] != cand.text[:40].lower():
+        return ""  # lower-casing moved the offsets (rare letters): no look back
+    return whole[max(whole.rfind("\n\n", max(0, at - NEAR_CHARS), at), at - NEAR_CHARS, 0) : at]
 
 
 def _content_words(text: str) -> list[str]:

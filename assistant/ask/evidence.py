@@ -44,12 +44,16 @@ def _index_facts(retriever: HybridRetriever) -> tuple[frozenset[str], dict[str, 
 
 
 def _assemble(parts: list[tuple[int, str]]) -> str:
-    """A source's text from its chunks' bodies and start offsets (chunks overlap; a gap stays blank)."""
-    text = ""
+    """A source's text from its chunks' bodies and start offsets (chunks overlap; a gap stays blank),
+    so that character ``i`` is the source's character ``i``. Built in one join: a 30 MB file has
+    tens of thousands of chunks."""
+    pieces: list[str] = []
+    end = 0
     for start, body in sorted(parts):
-        if start + len(body) > len(text):
-            text = text.ljust(start) + body[max(0, len(text) - start):]
-    return text
+        if start + len(body) > end:
+            pieces.append(" " * (start - end) + body if start >= end else body[end - start :])
+            end = start + len(body)
+    return "".join(pieces)
 
 
 @dataclass
