@@ -36,7 +36,9 @@ class Stands:
 
     def __call__(self, name: str) -> bool:
         # As a word of its own: "Intel" does not stand in "intelligence", nor "SK" in "risk".
-        if re.search(rf"(?<![a-z0-9]){re.escape(name.lower())}(?:e?s|'s|’s)?(?![a-z0-9])", self.low) or spelled_out(name, self.raw):
+        low = name.lower()
+        if (low in self.low and re.search(rf"(?<![a-z0-9]){re.escape(low)}(?:e?s|'s|’s)?(?![a-z0-9])", self.low)) \
+                or spelled_out(name, self.raw):
             return True
         # A lower-case part of a hyphenated name describes ("MGX-led", "Taiwanese-led"): the rest names.
         parts = [stem(part) for w in words(name) for i, part in enumerate(w.split("-")) if part and (i == 0 or not part.islower())]
