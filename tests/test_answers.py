@@ -284,7 +284,7 @@ def test_a_place_that_only_describes_a_company_is_not_required(tmp_path):
 
 def test_a_capacity_is_named_by_its_unit_and_its_site_earlier_in_the_paragraph(tmp_path):
     # The figure's sentence says neither "capacity" nor "Tomakomai": the unit names the measure, and the
-    # site stands two sentences back in the same paragraph, across a chunk boundary (small chunks).
+    # site stands three sentences back in the same paragraph, across a chunk boundary (small chunks).
     paragraph = ("The second zone will be at Tomakomai in Hokkaido, next to a retired thermal power station. "
                  "The station was shut in 2021, which freed a large grid connection for new users. "
                  "Local officials have courted cloud firms for years with cheap land near the port. "
