@@ -49,9 +49,9 @@ class Candidate:
     vector: np.ndarray | None = field(default=None, repr=False)  # the sentence's embedding
 
 
+NEAR_CHARS = 300  # how far back in its paragraph a figure's subject may be named ("... at Culham. ... on the site, 500MW")
 # Words that count heads: "how many jobs" is answered in positions or workers, "how many people" in
 # any of those, or in engineers or specialists.
-NEAR_CHARS = 300  # how far back in its paragraph a figure's subject may be named ("... at Culham. ... on the site, 500MW")
 HEADCOUNT = frozenset("people persons workers employees staff personnel jobs positions hires roles".split())
 HEADCOUNT_STEMS = frozenset(stem(w) for w in HEADCOUNT)
 _PEOPLE = HEADCOUNT | frozenset(
@@ -229,9 +229,9 @@ class CandidateBuilder:
                 if at >= 0:
                     after = _content_words(text[at + len(fact):])[:5]
                     around[(id(c), fact)] = _content_words(text[:at])[-3:] + after
-                    following = words(text[at + len(fact):])[:1]
-                    if counting and following and following[0].lower().endswith("s") and not following[0].lower().endswith("ss"):
-                        counts[(id(c), fact)] = following[0].lower()
+                    following = next(iter(words(text[at + len(fact):])), "").lower()
+                    if counting and following.endswith("s") and not following.endswith("ss"):
+                        counts[(id(c), fact)] = following
         # Only the asked words are embedded here; a word near a figure that the warm-up left out is
         # rare and matched by its form alone, so a question costs no model call for it.
         todo = [t for t in dict.fromkeys(targets) if t not in self.word_vectors]

@@ -313,8 +313,9 @@ def choose(
     question asking for a type of fact needs a sentence holding one, close enough in relevance to
     the best, stated by one of the names the question gives its subject, in a passage that names
     what the figure measures ("budget", "employees") and gives it in the asked terms ("in US
-    dollars", "per month"); question words the corpus never uses, left unmatched by the evidence's
-    passage, are often the point of a near-miss ("the CEO of TSMC") and discount it.
+    dollars", "per month"), beside the part a share is asked of ("goes to the design academy");
+    question words the corpus never uses, left unmatched by the evidence's passage, are often the
+    point of a near-miss ("the CEO of TSMC") and discount it.
     """
     weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
     total = sum(weights.values()) or 1.0
@@ -329,7 +330,7 @@ def choose(
         return None
     top = usable[0]
     # The best sentence about the asked subject sets the bar: one about another subject does not.
-    best = max(key(c) for c in usable if c.names_near) if any(c.names_near for c in usable) else max(key(c) for c in usable)
+    best = max(key(c) for c in ([c for c in usable if c.names_near] or usable))
     if question.answer_type:
         # A figure stated by none of the names the question gives its subject is another subject's.
         typed = [c for c in usable if c.facts and c.names_near]
@@ -340,7 +341,8 @@ def choose(
         if _ALONE_RE.search(question.text):
             # "X itself", "on its own": X's own share, so not a figure for several together, nor one
             # whose sentence does not name X.
-            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(question_subjects(question, stats), c.text)]
+            subjects = question_subjects(question, stats)
+            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(subjects, c.text)]
         if question.portion:
             # The part a share is asked of must be named where its figure stands: by its most specific word.
             part = max(question.portion, key=stats.weight)
