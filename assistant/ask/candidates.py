@@ -166,7 +166,7 @@ class CandidateBuilder:
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
         previous: Candidate | None = None
         subjects = question_subjects(question, stats)
-        carried, carried_in = carried_subjects(question), {}
+        carried, carried_in = ([] if subjects else carried_subjects(question)), {}
         context: dict[int, dict[str, float]] = {}
         for cand, vector, cos, cos_ctx in zip(cands, vectors, vectors @ qvec, in_context @ qvec):
             cand.vector = vector

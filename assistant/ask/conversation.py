@@ -86,9 +86,9 @@ def resolve(question: str, history: History | None, proper: frozenset[str] = fro
     carried_words: list[str] = []
     for prev_q, prev_a in reversed(list(history)[-3:]):
         said = [w for w in words(prev_q) if w.lower() not in STOPWORDS and w.lower() not in QUESTION_FRAME]
-        names = name_runs(prev_q, proper) + name_runs(prev_a or "", proper)[:4]
-        said += name_runs(prev_a or "", proper)[:4]
-        carried_words.extend(said)
+        answered = name_runs(prev_a or "", proper)[:4]
+        carried_words.extend(said + answered)
+        names = name_runs(prev_q, proper) + answered
         parsed.carried_names += [n for n in names if n not in parsed.carried_names]
         if len(set(content_terms(" ".join(carried_words)))) >= 3:
             break

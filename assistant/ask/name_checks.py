@@ -70,11 +70,7 @@ def question_subjects(question: ParsedQuestion, stats: CorpusStats | None = None
     countries are no subjects (a report is set in a country and names it once), nor are names that
     only describe. With ``stats``, a name most of the corpus uses ("AI" in reports on AI) is dropped
     while a rarer one is left."""
-    def subjects(names: list[str]) -> list[str]:
-        return [n for n in names if not (is_country_or_demonym(n) or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))
-                and n not in question.described]
-
-    names = subjects(question.names)
+    names = [n for n in question.names if _names_subject(n) and n not in question.described]
     if stats is None or len(names) < 2:
         return names
     share = {n: min((stats.df.get(t, 0) / max(stats.n, 1) for t in content_terms(n)), default=0.0) for n in names}
@@ -97,11 +93,14 @@ def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> b
 
 def carried_subjects(question: ParsedQuestion) -> list[str]:
     """What a follow-up that names nothing ("How much is it investing?") is about: the names of the
-    turns it leans on, dates left out."""
-    if question_subjects(question):
-        return []
-    return [n for n in question.carried_names if not (is_country_or_demonym(n) or is_date_word(n)
-            or YEAR_RE.fullmatch(n) or AMOUNT_RE.fullmatch(n))]
+    turns it leans on, dates left out. Asked only when the question names no subject of its own."""
+    return [n for n in question.carried_names if _names_subject(n) and not is_date_word(n)]
+
+
+def _names_subject(name: str) -> bool:
+    """Countries, nationalities, years and sums are no subjects: a report is set in a country and
+    names it once."""
+    return not (is_country_or_demonym(name) or YEAR_RE.fullmatch(name) or AMOUNT_RE.fullmatch(name))
 
 
 def names_in_report(names: list[str], document: str) -> bool:
