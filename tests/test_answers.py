@@ -192,6 +192,16 @@ def test_a_rate_asked_per_month_is_not_answered_per_year(tmp_path):
     assert bot.ask("How many wafers per month will the Kumamoto fab turn out?").abstained
 
 
+def test_a_count_of_another_kind_is_no_answer(tmp_path):
+    # Asked for construction jobs, a count of manufacturing jobs is a near-miss; asked for those, it answers.
+    bot = _bot_over(tmp_path, "plant.md",
+                    "# Nagoya power-chip plant\n\nThe Nagoya power-chip plant is expected to create about 900 "
+                    "manufacturing jobs once it runs at full capacity in 2028.\n")
+    assert "900" in bot.ask("How many manufacturing jobs will the Nagoya power-chip plant create?").text
+    answer = bot.ask("How many construction jobs will the Nagoya power-chip plant create?")
+    assert answer.abstained and not answer.citations, answer.text
+
+
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
     bot = _bot_over(tmp_path, "machine.md",

@@ -343,6 +343,9 @@ def choose(
             # whose sentence does not name X.
             subjects = question_subjects(question, stats)
             typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(subjects, c.text)]
+        if question.kind_of:
+            # "How many construction jobs": a count of another kind of job is a near-miss.
+            typed = [c for c in typed if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]
         if question.portion:
             # The part a share is asked of must be named where its figure stands: by its most specific word.
             part = max(question.portion, key=stats.weight)

@@ -144,6 +144,7 @@ class ParsedQuestion:
     period: str | None = None                           # a rate asked per "day", "week" or "month", see PERIOD_RES
     person: bool = False                                # a person's name is asked: the question names a role
     counted: str | None = None                          # what "how many" counts ("jobs"), see counted_noun
+    kind_of: list[str] = field(default_factory=list)    # stems of the kind counted ("construction" jobs), see counted_kind
     portion: list[str] = field(default_factory=list)    # stems of the part a share is asked of, see asked_portion
     described: list[str] = field(default_factory=list)  # names that only describe an organisation, see descriptive_names
     surface: dict[str, str] = field(default_factory=dict)  # stem -> a word of the question that has it
@@ -276,6 +277,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
         person=asks_person(question, kind),
         counted=counted_noun(question) if kind == NUMBER else None,
+        kind_of=counted_kind(question) if kind == NUMBER else [],
         portion=asked_portion(question) if kind in (AMOUNT, NUMBER, PERCENT) else [],
     )
 
@@ -301,6 +303,32 @@ def counted_noun(question: str) -> str | None:
     plural = [t for t in phrase if (t.endswith("s") and not t.endswith("ss")) or t in ("people", "staff", "personnel")]
     noun = plural[-1] if plural else (phrase[0] if phrase else None)
     return None if noun is None or noun in ("times", "more", "fewer", "less") else noun
+
+
+# Words before a counted noun that say how many rather than which kind ("new fabs", "big lenders").
+_COUNT_SIZES = frozenset("new more total extra big large major small full-time part-time".split())
+
+
+def counted_kind(question: str) -> list[str]:
+    """The stems of the words that say which kind of thing "how many" counts: "construction" in
+    "How many construction jobs ...". A count of another kind ("400 manufacturing jobs") does not
+    answer it. Names ("Nvidia superchips") and adjectives ("direct", "skilled") are left out."""
+    noun = counted_noun(question)
+    m = _HOW_MANY_RE.search(question)
+    if noun is None or m is None:
+        return []
+    phrase = [t.strip(",?;:.") for t in m.group(1).split()]
+    lowered = [t.lower() for t in phrase]
+    if noun not in lowered:
+        return []
+    kinds = []
+    for t in reversed(phrase[: lowered.index(noun)]):
+        low = t.lower()
+        if not t.islower() or low in STOPWORDS:
+            break
+        if low not in _COUNT_SIZES and not _ADJECTIVE_RE.search(low) and not low.isdigit():
+            kinds.append(stem(low))
+    return kinds
 
 
 def asks_person(question: str, kind: str | None) -> bool:
