@@ -202,6 +202,15 @@ def test_a_count_of_another_kind_is_no_answer(tmp_path):
     assert answer.abstained and not answer.citations, answer.text
 
 
+def test_a_price_per_share_is_not_answered_with_the_deal_s_total(tmp_path):
+    bot = _bot_over(tmp_path, "stake.md",
+                    "# Government stake in Kioku Memory\n\nThe government will pay 300 billion yen for a 10% stake in "
+                    "Kioku Memory, the ministry said on Monday.\n")
+    assert "300 billion yen" in bot.ask("How much will the government pay for its stake in Kioku Memory?").text
+    answer = bot.ask("What price per share will the government pay for its stake in Kioku Memory?")
+    assert answer.abstained and not answer.citations, answer.text
+
+
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
     bot = _bot_over(tmp_path, "machine.md",

@@ -23,6 +23,9 @@ PERIOD_RES = {
     period: re.compile(rf"\b(?:per|a|an|each|every)\s+{period}\b|\b{adverb}\b|/\s?{period}\b")
     for period, adverb in (("day", "daily"), ("week", "weekly"), ("month", "monthly"))
 }
+# A price per share is a rate too: "at $20.47 apiece", "$30 a share"; the deal's total answers another
+# question. ("a share of the market" is a portion, not a rate.)
+PERIOD_RES["share"] = re.compile(r"\b(?:per|a|each)\s+share\b(?!\s+of)|\bapiece\b")
 
 
 def without_currency(question: str) -> str:
