@@ -211,6 +211,30 @@ def test_a_price_per_share_is_not_answered_with_the_deal_s_total(tmp_path):
     assert answer.abstained and not answer.citations, answer.text
 
 
+def test_itself_asks_for_the_named_party_s_own_share(tmp_path):
+    # "the cabinet itself": the cabinet's own figure, found by the noun; a firm named among several
+    # that pay together has no figure of its own in the report.
+    bot = _bot_over(tmp_path, "plan.md",
+                    "# The Harbor chip plan\n\nThe Harbor chip plan is worth 2.5 billion euros in all. The cabinet's "
+                    "own share is 1.73 billion euros; the rest comes from the province.\n\nA group of twelve firms "
+                    "led by Asahi Optics, Koyo Tools and Mirai Glass will contribute 219 million euros to the plan's "
+                    "housing fund.\n")
+    assert "1.73 billion" in bot.ask("How much does the cabinet itself contribute to the Harbor chip plan?").text
+    answer = bot.ask("How much did Koyo Tools itself put into the Harbor plan's housing fund?")
+    assert answer.abstained and not answer.citations, answer.text
+
+
+def test_a_bound_on_a_share_is_no_measure_and_any_title_fills_a_generic_role(tmp_path):
+    # "What minimum share": "minimum" bounds the figure, it names nothing a report must say; "which
+    # executive" is answered by whoever holds a title at the company.
+    bot = _bot_over(tmp_path, "order.md",
+                    "# Ordered sale of the Oita fab\n\nThe ministry ordered Horizon Chips to sell at least 86% of the "
+                    "Oita fab within six months.\n\nThe plan was announced by Mika Arai, president of Horizon Chips' "
+                    "foundry unit, at a briefing in Oita.\n")
+    assert "86%" in bot.ask("What minimum share of the Oita fab was Horizon Chips ordered to sell?").text
+    assert "Mika Arai" in bot.ask("Which Horizon Chips executive announced the plan?").text
+
+
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
     bot = _bot_over(tmp_path, "machine.md",

@@ -19,6 +19,7 @@ from assistant.ask.name_checks import carried_subjects, names_in_report, names_n
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
+from assistant.text.names import GENERIC_ROLES, ROLE_WORDS
 from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
@@ -155,7 +156,9 @@ class CandidateBuilder:
         if question.person:
             # The person asked for is named with the role asked ("Minister ... Gan Kim Yong",
             # "Annemie Turtelboom, the ECA member"), not any person in the sentence.
-            self._keep_facts_near([w.lower() for w in words(question.text) if is_role(w)], cands)
+            roles = [w.lower() for w in words(question.text) if is_role(w)]
+            # "Which executive", "which official": any title names one ("Charlie Kawwas, president of ...").
+            self._keep_facts_near(roles, cands, ROLE_WORDS if roles and set(roles) <= GENERIC_ROLES else frozenset())
         vectors, in_context = self._sentence_vectors(cands, docs)
         evidence_words = sorted({w for c in cands for w in lexicon(c.text).values() if not w.isdigit()})
         qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))

@@ -267,6 +267,28 @@ def _names_own(subjects: list[str], sentence: str) -> bool:
     return not subjects or any(n.lower() in low for n in subjects)
 
 
+def _listed(name: str, sentence: str) -> bool:
+    """Is ``name`` one of several named together ("ASML, NXP and Philips"): their figure is not its own."""
+    n = re.escape(name)
+    return bool(re.search(rf"\b{n}(?:,\s*|\s+and\s+)[A-Z]|[A-Z][\w&-]*(?:,\s*|\s+and\s+){n}\b", sentence))
+
+
+_OWNER_RE = re.compile(r"((?:[\w’'-]+\s+){1,3})(?:itself|themselves)\b")
+
+
+def _owner(question: str, subjects: list[str]) -> list[str]:
+    """Who "itself" points back to: the noun right before it ("the Dutch cabinet itself": "cabinet"),
+    else the names among the words before it ("Mubadala itself"); the question's subjects when it
+    says "on its own"."""
+    m = _OWNER_RE.search(question)
+    if not m:
+        return subjects
+    before = m.group(1).split()
+    if before[-1].islower():
+        return [before[-1]]
+    return [n for n in subjects if n in " ".join(before)] or [before[-1]]
+
+
 def _measures(cand: Candidate, attribute: str) -> bool:
     """Does the sentence's passage name what a figure question measures, in its word or a close one?
     A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
@@ -341,8 +363,9 @@ def choose(
         if _ALONE_RE.search(question.text):
             # "X itself", "on its own": X's own share, so not a figure for several together, nor one
             # whose sentence does not name X.
-            subjects = question_subjects(question, stats)
-            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(subjects, c.text)]
+            owner = _owner(question.text, question_subjects(question, stats))
+            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(owner, c.text)
+                     and not any(_listed(n, c.text) for n in owner)]
         if question.kind_of:
             # "How many construction jobs": a count of another kind of job is a near-miss.
             typed = [c for c in typed if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]

@@ -193,6 +193,8 @@ _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", r
 
 # Endings of adjectives and participles ("federal", "annual", "planned"), which qualify a figure but do
 # not name what it measures; "per" joins a rate to its unit.
+# Words that bound or qualify a figure ("minimum share", "total cost") rather than name what it measures.
+_BOUNDS = frozenset("minimum maximum total overall average combined exact estimated approximate rough eventual".split())
 _ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
 
 
@@ -230,7 +232,8 @@ def asked_attribute(question: str) -> str | None:
         # A figure word names its measure by the noun before it ("interest rate", "loan amounts"), not
         # by an adjective ("annual share"); money's modifier says whose it is ("state money").
         modifier = plain[-2]
-        if modifier not in _FIGURE_WORDS and modifier not in STOPWORDS and not _ADJECTIVE_RE.search(modifier):
+        if modifier not in _FIGURE_WORDS and modifier not in STOPWORDS and modifier not in _BOUNDS \
+                and not _ADJECTIVE_RE.search(modifier):
             return stem(modifier)
     head = plain[-1] if plain else None
     if head is None or head in _FIGURE_WORDS:

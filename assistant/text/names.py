@@ -132,6 +132,8 @@ _TITLES = frozenset(
     researcher scientist lawmaker official politician""".split()
 )
 ROLE_WORDS = _TITLES  # a question naming one of these asks for a person ("Who is the plant manager ...")
+# Roles that any title fills: "Which executive ..." is answered by a "president of" or a "chief".
+GENERIC_ROLES = frozenset("executive executives official officials leader leaders head politician".split())
 _DAYS_AND_MONTHS = frozenset(MONTH_NAMES.split() + "monday tuesday wednesday thursday friday saturday sunday".split())
 _NOT_NAMES = _TITLES | frozenset(
     """economy economic finance financial trade industry industrial commerce energy defence defense science
