@@ -136,7 +136,12 @@ def test_a_question_that_is_only_noise_stays_as_asked():
             "Which universities work with SK hynix in Indiana and with Amkor in Arizona?",
             ["Which universities work with SK hynix in Indiana?", "Which universities work with Amkor in Arizona?"],
         ),
+        (
+            "What were Tower Semiconductor's 2024 revenue and ASML's 2024 net sales?",
+            ["What were Tower Semiconductor's 2024 revenue?", "What were ASML's 2024 net sales?"],
+        ),
         ("What are SoftBank and Nvidia building in Japan?", ["What are SoftBank and Nvidia building in Japan?"]),
+        ("When will SoftBank and Nvidia's machine open?", ["When will SoftBank and Nvidia's machine open?"]),
         ("How much did Samsung and SK hynix invest?", ["How much did Samsung and SK hynix invest?"]),
     ],
 )

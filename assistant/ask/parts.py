@@ -48,6 +48,13 @@ def split_coordinated(question: str) -> list[str]:
         end = _PHRASE_END_RE.search(right).start()
         b_phrase, rest = right[:end], right[end:]
         b_prep = re.match(rf"{_PREPS}\b", b_phrase, re.I)
+        owner = re.match(r"(?:the\s+)?([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)['’]s\s", b_phrase)
+        a_owner = list(re.finditer(r"(?:\bthe\s+)?\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*['’]s\s", left))
+        if owner and a_owner and not b_prep:
+            # "Tower's 2024 revenue and ASML's net sales": the same asked of two owners
+            first, second = left + rest, left[: a_owner[-1].start()] + b_phrase + rest
+            if len(content_terms(first)) >= 2 and len(content_terms(second)) >= 2:
+                return [first.strip(" ,"), second.strip(" ,")]
         if b_prep:
             # "with SK hynix in Indiana and with Amkor in Arizona": the first phrase opens at the same preposition
             at = left.lower().rfind(b_prep.group(0).lower() + " ")
