@@ -18,6 +18,7 @@ from assistant.evaluation.suite import run_suite
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ["ai-compute", "eu-asia-chips", "us-chips"]
+HELD_OUT = ["europe-israel-chips"]  # never fit on: scored with the calibration fit on DEV
 SUITE = ROOT / "tests" / "data" / "eval_suite.json"
 FLOORS = ROOT / "tests" / "data" / "eval_floors.json"
 # A URL, a .txt header line, a wire dateline ("WASHINGTON, Dec 20 (Agency) -") or a table's pipes.
@@ -49,6 +50,12 @@ def test_dev_corpora_are_scored_with_a_calibration_fit_elsewhere(suite_run):
         assert calibration.trained_on == [other for other in DEV if other != name]
 
 
+def test_the_held_out_corpus_is_scored_with_the_fit_on_the_dev_corpora(suite_run):
+    summary, _ = suite_run
+    for name in HELD_OUT:
+        assert Calibration.load(summary["corpora"][name]["calibration"]).trained_on == DEV
+
+
 def test_the_shipped_calibration_is_the_fit_on_the_dev_corpora(suite_run):
     _, out = suite_run
     fresh, shipped = Calibration.load(out / "calibration-all.json"), Calibration.load(DEFAULT_PATH)
@@ -61,7 +68,7 @@ def test_the_shipped_calibration_is_the_fit_on_the_dev_corpora(suite_run):
 
 def test_no_answer_quotes_document_furniture(suite_run):
     _, out = suite_run
-    for name in DEV:
+    for name in DEV + HELD_OUT:
         rows = json.loads((out / name / "report.json").read_text())["questions"]
         quoted = [(r["id"], r["answer"]) for r in rows if FURNITURE_RE.search(r["answer"])]
         assert quoted == [], quoted[:3]
