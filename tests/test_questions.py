@@ -27,6 +27,7 @@ from assistant.ask.questions import (
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, person_names
 from assistant.text.numbers import amounts, dates, numbers
+from assistant.text.quantities import quantities
 
 
 @pytest.mark.parametrize(
@@ -101,6 +102,7 @@ def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
         ("Investment in the unit is put at Rs 7,600 crore.", ["Rs 7,600 crore"]),
         ("It costs ₹76,000 crore and US$7 billion.", ["₹76,000 crore", "$7 billion"]),
         ("The form 5 filing came in March.", []),
+        ("The grant is NIS 11.1 billion, or US$3.12 billion.", ["NIS 11.1 billion", "$3.12 billion"]),
     ],
 )
 def test_amounts_read_letter_currencies_and_indian_scales(text, money):
@@ -399,3 +401,9 @@ def test_a_name_stands_as_a_word_of_its_own():
 
 def test_a_plural_acronym_names_a_kind_of_thing_not_a_name():
     assert analyse("How many GPUs will the first phase of Stargate UK deploy?").names == ["Stargate UK"]
+
+
+def test_shekels_and_zloty_are_money_and_words_hide_no_number():
+    assert quantities("buy 60 billion shekels of goods") == [(60e9, "ils")]
+    assert quantities("500 million zloty") == [(500e6, "pln")]
+    assert quantities("tennis 5 courts") == [(5.0, "")]  # "ten" inside a word is no number
