@@ -235,6 +235,19 @@ def test_a_bound_on_a_share_is_no_measure_and_any_title_fills_a_generic_role(tmp
     assert "Mika Arai" in bot.ask("Which Horizon Chips executive announced the plan?").text
 
 
+def test_a_sentence_opening_with_the_question_s_noun_speaks_of_its_subject(tmp_path):
+    # "The holding is chaired by ..." is about the holding the question names, though the report
+    # named HTH paragraphs before.
+    filler = ("Its first stakes went to a wafer plant, two design houses and a packaging start-up, and more are "
+              "planned for the coming years as the country tries to rebuild an industry it lost in the 1990s. ") * 3
+    bot = _bot_over(tmp_path, "holding.md",
+                    "# A new state investor\n\nThe government set up the Harbor Technology Holding (HTH) in 2024 to "
+                    f"manage its chip money.\n\n{filler}\n\nThe holding is chaired by Ana Ruiz, a former deputy "
+                    "minister, and run by an engineer.\n")
+    answer = bot.ask("Who chairs the state technology holding HTH?")
+    assert "Ana Ruiz" in answer.text, answer.text
+
+
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
     bot = _bot_over(tmp_path, "machine.md",

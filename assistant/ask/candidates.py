@@ -184,7 +184,7 @@ class CandidateBuilder:
             if subjects:
                 before = previous.text if previous is not None and previous.doc is cand.doc else ""
                 before += " " + _paragraph_before(cand, (documents or {}).get(cand.doc.metadata["source"], ""))
-                cand.names_near = names_near(subjects, cand.text, before, cand.doc.metadata)
+                cand.names_near = names_near(subjects, cand.text, before, cand.doc.metadata) or _same_head(cand.text, question)
             elif carried:
                 source = cand.doc.metadata["source"]
                 if source not in carried_in:
@@ -332,6 +332,16 @@ class CandidateBuilder:
                 continue
             facts.append(fact)
         return facts
+
+
+_DEFINITE_RE = re.compile(r"(?:The|This|That)\s+([a-z]+)\b")
+
+
+def _same_head(sentence: str, question: ParsedQuestion) -> bool:
+    """A sentence that opens with "The fund", "The holding" speaks of what the question calls a fund
+    or a holding ("Who chairs Spain's state technology holding SETT?"): the report named it before."""
+    m = _DEFINITE_RE.match(sentence)
+    return bool(m) and m.group(1) in question.surface.values() and m.group(1) not in STOPWORDS
 
 
 def _paragraph_before(cand: Candidate, whole: str) -> str:
