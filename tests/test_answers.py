@@ -10,6 +10,8 @@ import pytest
 from conftest import CORPUS, DATA
 
 from assistant import Answer, Assistant, AssistantError, Citation
+from assistant.ask.extractive import ExtractiveAnswerer
+from assistant.ask.questions import analyse
 from assistant.errors import InvalidQuestionError
 
 DEV_SET = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -246,6 +248,17 @@ def test_a_sentence_opening_with_the_question_s_noun_speaks_of_its_subject(tmp_p
                     "minister, and run by an engineer.\n")
     answer = bot.ask("Who chairs the state technology holding HTH?")
     assert "Ana Ruiz" in answer.text, answer.text
+
+
+def test_a_trimmed_sentence_keeps_the_figure_beside_the_asked_words():
+    # A sentence listing four sums, trimmed to 24 words, keeps the one asked for, though a window over
+    # the other three holds more figures.
+    text = ("The Harbor region fund, which twelve port companies set up last year, will spend 189 million euros on "
+            "infrastructure such as cycle paths, bus lines and park-and-ride hubs around the old harbour and the "
+            "station, 10 million euros on talent, 5 million euros on housing and 15 million euros on a social programme.")
+    facts = ("189 million euros", "10 million euros", "5 million euros", "15 million euros")
+    question = analyse("How much of the Harbor region fund goes to infrastructure?")
+    assert "189 million euros on infrastructure" in ExtractiveAnswerer._trim(text, question, facts, 24)
 
 
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):

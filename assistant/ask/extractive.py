@@ -226,7 +226,14 @@ class ExtractiveAnswerer:
             if hits[i] == 3 and hits[i + 1] < 3:
                 hits[i + 1] = 2  # the word after a figure is often its unit ("1.4 gigawatts", "500 engineers")
         width = limit - 1
-        best = max(range(len(words) - width + 1), key=lambda i: sum(hits[i : i + width]))
+        starts = range(len(words) - width + 1)
+        # Of several figures, keep the one beside the question's words ("189 million euros on
+        # infrastructure" in a list of four sums): the window must hold it.
+        near = [sum(h == 1 for h in hits[max(0, i - 3) : i + 4]) if h == 3 else -1 for i, h in enumerate(hits)]
+        if max(near) > 0:
+            key = near.index(max(near))
+            starts = [i for i in starts if i <= key < i + width] or starts
+        best = max(starts, key=lambda i: sum(hits[i : i + width]))
         clipped = " ".join(words[best : best + width])
         return ("… " if best > 0 else "") + clipped + (" …" if best + width < len(words) else "")
 
