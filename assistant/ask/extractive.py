@@ -19,7 +19,7 @@ from assistant.ask.calibration import Calibration
 from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
 from assistant.ask.measures import PERIOD_RES
-from assistant.ask.name_checks import question_subjects
+from assistant.ask.name_checks import ALONE_RE, owner_of, question_subjects, stated_alone
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore
@@ -265,37 +265,6 @@ _UNIT_GLUED_RE = re.compile(r"(?<=\d)[A-Za-z]{1,3}$")
 _CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
 
 
-_ALONE_RE = re.compile(r"\b(?:itself|themselves|on (?:its|their) own|by (?:itself|themselves)|alone)\b", re.I)
-_JOINT_RE = re.compile(r"\b(?:together|combined|jointly|in total|altogether|both|the two|the three)\b", re.I)
-
-
-def _names_own(subjects: list[str], sentence: str) -> bool:
-    low = sentence.lower()
-    return not subjects or any(n.lower() in low for n in subjects)
-
-
-def _listed(name: str, sentence: str) -> bool:
-    """Is ``name`` one of several named together ("ASML, NXP and Philips"): their figure is not its own."""
-    n = re.escape(name)
-    return bool(re.search(rf"\b{n}(?:,\s*|\s+and\s+)[A-Z]|[A-Z][\w&-]*(?:,\s*|\s+and\s+){n}\b", sentence))
-
-
-_OWNER_RE = re.compile(r"((?:[\w’'-]+\s+){1,3})(?:itself|themselves)\b")
-
-
-def _owner(question: str, subjects: list[str]) -> list[str]:
-    """Who "itself" points back to: the noun right before it ("the Dutch cabinet itself": "cabinet"),
-    else the names among the words before it ("Mubadala itself"); the question's subjects when it
-    says "on its own"."""
-    m = _OWNER_RE.search(question)
-    if not m:
-        return subjects
-    before = m.group(1).split()
-    if before[-1].islower():
-        return [before[-1]]
-    return [n for n in subjects if n in " ".join(before)] or [before[-1]]
-
-
 def _measures(cand: Candidate, attribute: str) -> bool:
     """Does the sentence's passage name what a figure question measures, in its word or a close one?
     A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
@@ -367,12 +336,10 @@ def choose(
             # The passage must name what is measured, in its word or a close one: a construction cost
             # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
             typed = [c for c in typed if _measures(c, question.attribute)]
-        if _ALONE_RE.search(question.text):
-            # "X itself", "on its own": X's own share, so not a figure for several together, nor one
-            # whose sentence does not name X.
-            owner = _owner(question.text, question_subjects(question, stats))
-            typed = [c for c in typed if not _JOINT_RE.search(c.text) and _names_own(owner, c.text)
-                     and not any(_listed(n, c.text) for n in owner)]
+        if ALONE_RE.search(question.text):
+            # "X itself", "on its own": X's own share, not a figure for several together.
+            owner = owner_of(question.text, question_subjects(question, stats))
+            typed = [c for c in typed if stated_alone(owner, c.text)]
         if question.kind_of:
             # "How many construction jobs": a count of another kind of job is a near-miss.
             typed = [c for c in typed if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]

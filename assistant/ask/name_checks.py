@@ -3,7 +3,8 @@
 Two checks, both on names as reports write them (``Stands``): every name the question requires
 must stand somewhere in the evidence's report (``names_present``), and one of the names it gives
 its subject must stand next to the figure that answers (``names_near``). Names that only describe
-("Taiwanese", "the Dallas analog firm") are required by neither.
+("Taiwanese", "the Dallas analog firm") are required by neither. A question asking for "X itself"
+wants a sentence giving X's own figure (``owner_of``, ``stated_alone``).
 """
 
 from __future__ import annotations
@@ -114,3 +115,38 @@ def names_in_report(names: list[str], document: str) -> bool:
 def _stems_of(document: str) -> frozenset[str]:
     """A whole document's stems, once per document: near-miss questions look in every pooled report."""
     return frozenset(content_terms(document))
+
+
+# --- "X itself": X's own figure ------------------------------------------------------------------
+
+ALONE_RE = re.compile(r"\b(?:itself|themselves|on (?:its|their) own|by (?:itself|themselves)|alone)\b", re.I)
+_JOINT_RE = re.compile(r"\b(?:together|combined|jointly|in total|altogether|both|the two|the three)\b", re.I)
+_OWNER_RE = re.compile(r"((?:[\w’'-]+\s+){1,3})(?:itself|themselves)\b")
+
+
+def owner_of(question: str, subjects: list[str]) -> list[str]:
+    """Who "itself" points back to: the noun right before it ("the Dutch cabinet itself": "cabinet"),
+    else the names among the words before it ("Mubadala itself"); the question's subjects when it
+    says "on its own"."""
+    m = _OWNER_RE.search(question)
+    if not m:
+        return subjects
+    before = m.group(1).split()
+    if before[-1].islower():
+        return [before[-1]]
+    return [n for n in subjects if n in " ".join(before)] or [before[-1]]
+
+
+def stated_alone(owner: list[str], sentence: str) -> bool:
+    """Does the sentence give ``owner``'s own figure: it names the owner, and not as one of several
+    paying together ("Together, the two plants ...", "led by ASML, NXP and Philips")?"""
+    if not owner:
+        return not _JOINT_RE.search(sentence)
+    low = sentence.lower()
+    return not _JOINT_RE.search(sentence) and any(n.lower() in low for n in owner) \
+        and not any(_listed(n, sentence) for n in owner)
+
+
+def _listed(name: str, sentence: str) -> bool:
+    n = re.escape(name)
+    return bool(re.search(rf"\b{n}(?:,\s*|\s+and\s+)[A-Z]|[A-Z][\w&-]*(?:,\s*|\s+and\s+){n}\b", sentence))
