@@ -261,6 +261,16 @@ def test_a_trimmed_sentence_keeps_the_figure_beside_the_asked_words():
     assert "189 million euros on infrastructure" in ExtractiveAnswerer._trim(text, question, facts, 24)
 
 
+def test_a_second_sentence_for_a_person_names_one(tmp_path):
+    # The answer's first sentence lacks the question's place; a second sentence that has it but names
+    # no person adds words, not an answer.
+    bot = _bot_over(tmp_path, "fab.md",
+                    "# New fab\n\nThe new facility will be managed by Mira Sato, who ran the company's Kumamoto line.\n\n"
+                    "Harbor Chips, the largest employer in Oita, has cut jobs at its old Oita fab this year.\n")
+    answer = bot.ask("Who will manage Harbor Chips' new fab in Oita?")
+    assert "Mira Sato" in answer.text and len(answer.citations) == 1, answer.text
+
+
 def test_a_cost_is_answered_with_money_not_another_quantity(tmp_path):
     # Asked what the machine cost, its performance in exaflops is no answer; asked its performance, it is.
     bot = _bot_over(tmp_path, "machine.md",

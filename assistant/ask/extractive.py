@@ -188,6 +188,8 @@ class ExtractiveAnswerer:
         for c in cands:
             if c is first or c.text == first.text or len(clean(c.text).split()) > budget:
                 continue
+            if question.answer_type and not c.facts:
+                continue  # a figure question's second sentence gives a figure too
             if c.relevance < 0.85 * first.relevance:
                 continue
             gain = sum(stats.weight(t) * c.matched.get(t, 0.0) for t in missing) / total
