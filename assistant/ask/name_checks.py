@@ -148,5 +148,6 @@ def stated_alone(owner: list[str], sentence: str) -> bool:
 
 
 def _listed(name: str, sentence: str) -> bool:
+    """Is ``name`` next to another name, joined by a comma or "and" ("ASML, NXP and Philips")?"""
     n = re.escape(name)
     return bool(re.search(rf"\b{n}(?:,\s*|\s+and\s+)[A-Z]|[A-Z][\w&-]*(?:,\s*|\s+and\s+){n}\b", sentence))

@@ -191,10 +191,10 @@ _FIGURE_WORDS = frozenset(
 _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", re.I)
 
 
-# Endings of adjectives and participles ("federal", "annual", "planned"), which qualify a figure but do
-# not name what it measures; "per" joins a rate to its unit.
 # Words that bound or qualify a figure ("minimum share", "total cost") rather than name what it measures.
 _BOUNDS = frozenset("minimum maximum total overall average combined exact estimated approximate rough eventual".split())
+# Endings of adjectives and participles ("federal", "annual", "planned"), which qualify a figure but do
+# not name what it measures; "per" joins a rate to its unit.
 _ADJECTIVE_RE = re.compile(r"(?:al|ic|ive|ous|ful|ary|ible|able|ly|ed|ing)$|^per$")
 
 
@@ -266,6 +266,7 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
     currency = asked_currency(question)
     kind = answer_type(question) or (AMOUNT if currency else None)  # "What is the credit, in NT dollars?"
     attribute = asked_attribute(question) if kind in (AMOUNT, NUMBER, PERCENT) else None
+    counted = counted_noun(question) if kind == NUMBER else None
     return ParsedQuestion(
         question,
         kind,
@@ -279,8 +280,8 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
         money=kind == AMOUNT and bool(currency or _MONEY_RE.search(question)),
         period=asked_period(question) if kind in (AMOUNT, NUMBER) else None,
         person=asks_person(question, kind),
-        counted=counted_noun(question) if kind == NUMBER else None,
-        kind_of=counted_kind(question) if kind == NUMBER else [],
+        counted=counted,
+        kind_of=counted_kind(question, counted) if counted else [],
         portion=asked_portion(question) if kind in (AMOUNT, NUMBER, PERCENT) else [],
     )
 
@@ -312,13 +313,13 @@ def counted_noun(question: str) -> str | None:
 _COUNT_SIZES = frozenset("new more total extra big large major small full-time part-time".split())
 
 
-def counted_kind(question: str) -> list[str]:
-    """The stems of the words that say which kind of thing "how many" counts: "construction" in
-    "How many construction jobs ...". A count of another kind ("400 manufacturing jobs") does not
-    answer it. Names ("Nvidia superchips") and adjectives ("direct", "skilled") are left out."""
-    noun = counted_noun(question)
+def counted_kind(question: str, noun: str) -> list[str]:
+    """The stems of the words that say which kind of ``noun`` (``counted_noun``) "how many" counts:
+    "construction" in "How many construction jobs ...". A count of another kind ("400 manufacturing
+    jobs") does not answer it. Names ("Nvidia superchips") and adjectives ("direct", "skilled") are
+    left out."""
     m = _HOW_MANY_RE.search(question)
-    if noun is None or m is None:
+    if m is None:
         return []
     phrase = [t.strip(",?;:.") for t in m.group(1).split()]
     lowered = [t.lower() for t in phrase]
