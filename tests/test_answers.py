@@ -431,3 +431,15 @@ def test_a_follow_up_that_names_nothing_is_answered_from_a_report_on_what_the_co
                 "Kioxia is building it in Sendai.")]
     answer = bot.ask("How much is it investing in that project?", history=history)
     assert "380 billion yen" in answer.text and answer.citations[0].source == "kioxia.md", answer.text
+
+
+def test_a_trimmed_sentence_never_ends_inside_a_figure():
+    from assistant.ask.extractive import ExtractiveAnswerer
+    from assistant.ask.questions import analyse
+
+    # The window the question's words pick ends on "35": it slides on so that the vote stays whole.
+    text = ("The harbour city council on Monday gave its final approval to the chipmaker campus plan, voting 35 to 6 "
+            "in favour after a long debate that ran late into the night and was broadcast live on the local radio.")
+    question = analyse("By what margin did the harbour city council approve the chipmaker campus plan?")
+    trimmed = ExtractiveAnswerer._trim(text, question, (), 18)
+    assert "35 to 6" in trimmed, trimmed

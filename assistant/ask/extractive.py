@@ -24,7 +24,7 @@ from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestio
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore
 from assistant.settings import Settings
-from assistant.text.numbers import fraction_values, scaled_numbers
+from assistant.text.numbers import SCALES, fraction_values, scaled_numbers
 from assistant.text.quantities import quantities
 from assistant.text.words import content_terms
 
@@ -236,6 +236,13 @@ class ExtractiveAnswerer:
             key = near.index(max(near))
             starts = [i for i in starts if i <= key < i + width] or starts
         best = max(starts, key=lambda i: sum(hits[i : i + width]))
+        # A window never ends inside a figure ("voting 35 to …" loses the 6): slide it on a word or
+        # two, as long as it keeps the figure it was chosen for.
+        end, shift = best + width, 0
+        while end + shift < len(words) and shift < 3 and _figure_goes_on(words, end + shift):
+            shift += 1
+        if shift and (max(near) <= 0 or best + shift <= key):
+            best += shift
         clipped = " ".join(words[best : best + width])
         return ("… " if best > 0 else "") + clipped + (" …" if best + width < len(words) else "")
 
@@ -263,6 +270,18 @@ def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
 
 
 _UNIT_GLUED_RE = re.compile(r"(?<=\d)[A-Za-z]{1,3}$")
+_JOINS_FIGURES = {"to", "and", "-", "–", "of", "or", "from"}
+
+
+def _figure_goes_on(words: list[str], i: int) -> bool:
+    """Does a figure run on from ``words[i - 1]`` into ``words[i]`` ("35 to | 6", "35 | to 6", "$1.3 | billion")?"""
+    def figure(w: str) -> bool:
+        return any(ch.isdigit() for ch in w) or w.lower().strip(",.;:()") in SCALES
+
+    last, word = words[i - 1], words[i]
+    if figure(word):
+        return figure(last) or last.lower() in _JOINS_FIGURES
+    return figure(last) and word.lower() in _JOINS_FIGURES and i + 1 < len(words) and figure(words[i + 1])
 # Units that only a capacity is given in: a plant's power or a fab's throughput ("500MW", "50,000 wafers a month").
 _CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
 

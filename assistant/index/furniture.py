@@ -188,17 +188,34 @@ _CREDIT_RE = re.compile(
 
 
 def byline(block: str) -> dict[str, str] | None:
-    """``{"author": …, "date": …}`` when ``block`` is a byline ("By Jane Doe | March 6, 2025")."""
+    """``{"author": …, "date": …}`` when ``block`` is a byline ("By Jane Doe | March 6, 2025", or
+    without the "By": "Jane Doe | Zapopan | 14 November 2025")."""
     if "\n" in block.strip() or len(block) > 160:
         return None
     m = _BYLINE_RE.match(block.strip())
     if not m:
-        return None
+        return _listed_byline(block.strip())
     out = {"author": m.group("name").strip()}
     date = loose_date(m.group("rest") or "")
     if date:
         out["date"] = date
     return out
+
+
+def _listed_byline(text: str) -> dict[str, str] | None:
+    """Short parts between separators, one of them a date, none a sentence: a byline ("Jane Doe |
+    Zapopan, Jalisco | 14 November 2025"). Only its date is read: a name and a place ("Mexico
+    City") look alike."""
+    parts = [p.strip("*_ ") for p in _SEPARATOR_RE.split(text)]
+    if len(parts) < 2 or any(not p or len(p.split()) > 8 or p[-1] in ".!?" for p in parts):
+        return None
+    dates = [loose_date(p) for p in parts]
+    if not any(dates):
+        return None
+    return {"date": next(d for d in dates if d)}
+
+
+_SEPARATOR_RE = re.compile(r"\s+[|·•]\s+")
 
 
 def standalone_dateline(block: str) -> dict[str, str] | None:
