@@ -102,3 +102,54 @@ def test_pdf_table_rows_headings_furniture_and_running_footer(tmp_path: Path):
     assert meta["url"] == "example.org/fab-report"
     assert [text[r["start"] : r["end"]].split(";")[0] for r in meta["table_rows"]] == ["Plant: Alpha fab in the northern industrial zone", "Plant: Beta"]
     assert any(text[s:e].startswith("Example Institute | March 2025") for s, e in meta["furniture"])
+
+
+SAVED_PAGES = Path(__file__).parent / "data" / "saved_pages"
+
+
+def test_a_web_page_saved_as_pdf_by_a_browser():
+    from assistant.index.chunking import chunk_document
+
+    doc = load_file(SAVED_PAGES / "harbour-fab-article.pdf", SAVED_PAGES)
+    meta = doc.metadata
+    # The browser's title "Headline | Site" names the publisher; the byline, not the print date, dates it.
+    assert (meta["title"], meta["publisher"], meta["date"], meta["author"]) == (
+        "Harbour City picks a site for its first chip fab", "Harbour Tech Courier", "2025-03-12", "Lena Ortiz",
+    )
+    chunks = chunk_document(doc, 900, 1)
+    rows = [c.metadata["row_text"] for c in chunks if c.metadata.get("row_text")]
+    # One row per line, each cell under its (centred) header; the wrapped cell is whole.
+    assert rows == [
+        "Item: Total investment; Figure: 4.2 billion euros; Source: City council",
+        "Item: Direct jobs at full output, including the clean-room staff; Figure: 1,400; Source: Operator",
+        "Item: Start of production; Figure: 2029; Source: Operator",
+    ]
+    quotable = " ".join(c.page_content.split("\n\n", 2)[-1] for c in chunks)
+    for chrome in ("cookies", "Accept", "Home", "Related stories", "Docks redevelopment", "Privacy", "©"):
+        assert chrome not in quotable, chrome
+    assert "The plant will cost about 4.2 billion euros" in quotable
+
+
+def test_page_chrome_in_a_saved_text_file_is_furniture(tmp_path: Path):
+    from assistant.index.chunking import chunk_document
+
+    text = (
+        "Title: Harbour City picks a fab site\nPublisher: Harbour Tech Courier\nDate: 2025-03-12\n\n"
+        "We use cookies to improve your experience. By clicking Accept you agree to our cookie policy.\n\n"
+        "Harbour City has chosen the former docks for its first chip factory, which will cost 4.2 billion euros.\n\n"
+        "Related stories\n\n"
+        "About | Privacy | Cookie policy | Contact\n"
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    bodies = [c.page_content.split("\n\n", 2)[-1] for c in chunk_document(load_file(tmp_path / "a.txt", tmp_path), 900, 1)]
+    assert not any("cookie" in b.lower() or "Privacy" in b for b in bodies), bodies
+    assert any("4.2 billion euros" in b for b in bodies)
+
+
+def test_a_site_suffix_is_split_from_a_title():
+    from assistant.index.furniture import split_site
+
+    assert split_site("Harbour City picks a fab site | Harbour Tech Courier") == ("Harbour City picks a fab site", "Harbour Tech Courier")
+    assert split_site("Chip plan approved - The Daily Ledger") == ("Chip plan approved", "The Daily Ledger")
+    assert split_site("US-China chip talks resume") == ("US-China chip talks resume", "")
+    assert split_site("Intel - the next chapter for Ohio") == ("Intel - the next chapter for Ohio", "")

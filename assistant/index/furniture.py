@@ -158,6 +158,18 @@ def header_block(text: str, start: int = 0) -> tuple[dict[str, str], int]:
     return meta, lines_end
 
 
+_SITE_SUFFIX_RE = re.compile(r"^(?P<head>.+?)\s[|–—-]\s(?P<site>[A-Z][^|–—]{1,59})$")
+
+
+def split_site(title: str) -> tuple[str, str]:
+    """"Headline | Site Name" -> ("Headline", "Site Name"), as browsers title a page (and a page
+    saved as PDF); a title with no such suffix -> (title, "")."""
+    m = _SITE_SUFFIX_RE.match(title.strip())
+    if not m or len(m.group("site").split()) > 6 or len(m.group("head").split()) < 2:
+        return title.strip(), ""
+    return m.group("head").strip(), m.group("site").strip()
+
+
 # --- bylines and datelines ---------------------------------------------------------------------
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|der|den|la|le|du|da|di|bin|al|el)){0,4}"
@@ -260,6 +272,25 @@ def is_credit(block: str) -> bool:
     return bool(_CREDIT_RE.match(block.strip()))
 
 
+_COOKIE_RE = re.compile(r"\bcookies?\b.*\b(?:accept|consent|agree|preferences|settings|reject|allow)\b"
+                        r"|\b(?:accept|consent to|agree to|allow)\b.*\bcookies?\b", re.I | re.S)
+_RELATED_RE = re.compile(
+    r"^#{1,6}\s+(?:related(?:\s+\w+)?|more\s+(?:from|on|stories|news|coverage)\b.*|read\s+(?:more|next)|most\s+(?:read|popular)|"
+    r"recommended(?:\s+\w+)?|you\s+(?:may|might)\s+also\s+like|latest\s+(?:news|stories)|trending(?:\s+\w+)?)\s*:?\s*$",
+    re.I,
+)
+
+
+def is_page_chrome(block: str) -> bool:
+    """What a web page wraps round its article, met again in its text saved as .txt or PDF: a
+    cookie notice, or a menu of short links ("About | Privacy | Cookie policy | Contact")."""
+    text = block.strip()
+    if len(text) <= 400 and _COOKIE_RE.search(text):
+        return True
+    parts = re.split(r"\s+[|·•]\s+", text)
+    return len(parts) >= 3 and "\n" not in text and all(0 < len(p.split()) <= 4 and not re.search(r"\d", p) for p in parts)
+
+
 # --- the scan ------------------------------------------------------------------------------------
 
 _HEADING_LINE_RE = re.compile(r"^#{1,6}\s+\S")
@@ -290,17 +321,21 @@ def paragraphs(text: str, start: int = 0):
 def scan(text: str, start: int = 0, lead: int = 6, skip: list[tuple[int, int]] | None = None) -> Furniture:
     """Find the furniture of ``text`` from ``start``: label blocks, bylines and datelines among
     the leading paragraphs (up to ``lead`` of them, ending at the first statement, whose opening
-    dateline is furniture too), and credit or bare-link lines anywhere. Paragraphs inside
-    ``skip`` (furniture or tables found already) are passed over."""
+    dateline is furniture too); credit or bare-link lines, cookie notices, link menus and what
+    stands under a "Related stories" heading anywhere. Paragraphs inside ``skip`` (furniture or
+    tables found already) are passed over."""
     found = Furniture()
     leading = True
     seen = 0
     skip = skip or []
+    related = False  # under a "Related stories" heading: links to other articles, up to the next heading
     for lo, hi in paragraphs(text, start):
         if any(s <= lo and hi <= e for s, e in skip):
             continue
         block = text[lo:hi]
-        if is_credit(block):
+        if _HEADING_LINE_RE.match(block):
+            related = bool(_RELATED_RE.match(block))
+        elif related or is_credit(block) or is_page_chrome(block):
             found.spans.append((lo, hi))
             continue
         if not leading:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from assistant.index.furniture import iso_date
+from assistant.index.furniture import iso_date, split_site
 
 
 def _norm(text: str) -> str:
@@ -37,9 +37,7 @@ def head_meta(soup) -> dict[str, str]:
     title = meta_content("og:title", "twitter:title", "dc.title", "citation_title") or ld.get("headline", "") or page_title
     out["title"] = _strip_site(title, out["publisher"])
     if not out["publisher"] and page_title:
-        m = re.search(r"\s[|–—-]\s([^|–—-]{2,60})$", page_title)
-        if m:
-            out["publisher"] = m.group(1).strip()
+        out["publisher"] = split_site(page_title)[1]
     date = meta_content(
         "article:published_time", "og:published_time", "datePublished", "date", "pubdate", "publishdate", "publish-date",
         "dc.date", "dc.date.issued", "dcterms.date", "dcterms.created", "citation_publication_date", "parsely-pub-date",

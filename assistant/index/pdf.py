@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.index.furniture import URL_RE, find_date, iso_date, loose_date
+from assistant.index.furniture import URL_RE, find_date, iso_date, loose_date, split_site
 from assistant.index.pdf_layout import Line, join_lines, page_lines, tables
 from assistant.index.tables import TableRow, render_row, row_text
 
@@ -171,6 +171,9 @@ class _Builder:
                     continue
                 if title_lines and ln is title_lines[0]:
                     flush()
+                    if self.parts:
+                        # Above the title of a saved web page: its masthead, menu and cookie notice.
+                        self.furniture.append((page_starts[0], self.pos))
                     title = join_lines([t.text for t in title_lines])
                     s, _ = self.add(f"# {title}")
                     if first_piece:
@@ -257,7 +260,7 @@ class _Builder:
     def _title_lines(lines: list[Line], body_size: float) -> list[Line]:
         if not lines:
             return []
-        top = max(ln.size for ln in lines[:6])
+        top = max(ln.size for ln in lines[:12])  # a saved web page has its masthead and menu above
         if top < body_size + 1.5:
             return []
         out = []
@@ -266,7 +269,7 @@ class _Builder:
                 out.append(ln)
             elif out:
                 break
-            elif len(out) == 0 and ln.index > 5:
+            elif len(out) == 0 and ln.index > 11:
                 break
         return out[:4]
 
@@ -300,11 +303,14 @@ class _Builder:
         info_title = str(info.get("/Title") or "").strip() if hasattr(info, "get") else ""
         info_author = str(info.get("/Author") or "").strip() if hasattr(info, "get") else ""
         info_date = str(info.get("/CreationDate") or "").strip() if hasattr(info, "get") else ""
+        site = ""
         if info_title:
-            self.meta["title"] = info_title
+            # A page saved as PDF keeps the browser's title, "Headline | Site Name".
+            self.meta["title"], site = split_site(info_title)
         m = _AUTHOR_RE.search(text)
         if m:
-            self.meta["author"] = re.split(r"\s+[|·•]\s+|\s+-\s+", m.group("name"))[0].strip()
+            name = re.split(r"\s+[|·•]\s+|\s+-\s+", m.group("name"))[0].strip()
+            self.meta["author"] = re.sub(r",\s+[a-z][^,]*$", "", name)  # less a role: ", technology correspondent"
         date = ""
         for ln in front:
             date = loose_date(ln.text)
@@ -323,7 +329,7 @@ class _Builder:
                 if _ORG_RE.search(first) and not _AUTHOR_RE.match(first) and not loose_date(first):
                     publisher = re.sub(r",\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?$", "", first).strip()
                     break
-        self.meta["publisher"] = publisher
+        self.meta["publisher"] = publisher or site
         if info_author and not publisher and not self.meta.get("author"):
             self.meta["author"] = info_author
         for line in [*self.running, text]:

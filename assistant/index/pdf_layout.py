@@ -5,6 +5,9 @@ boldness (pypdf's text visitor); ``tables`` finds the tables among them: lines t
 baseline with lines drawn just before or after them, at different x, are the cells of a row;
 the columns are those x positions; a cell that wraps adds lines below its first, and a new row
 starts where the vertical gap is wider than the gap between the wrapped lines of one cell.
+A browser printing a page draws a row as one line of pieces, one per cell: ``page_lines`` splits
+such lines into cells when their pieces start where the next row's do (``_cell_rows``), and a
+header centred over its columns is matched to them in order.
 """
 
 from __future__ import annotations
@@ -47,30 +50,70 @@ def page_lines(page, number: int) -> tuple[list[Line], str]:
         frags.append((text, x, y, (font_size or 0) * (scale or 1), bool(re.search(r"Bold|Black|Heavy|Semibold|Demi", base))))
 
     plain = page.extract_text(visitor_text=visit) or ""
-    lines: list[Line] = []
-    cur: list[str] = []
-    pos = None
-    bold = True
+    # Each line as the pieces it was drawn in, one per text-showing operation: (x, y, size, bold, text).
+    drawn: list[list[tuple[float, float, float, bool, str]]] = []
+    cur: list[tuple[float, float, float, bool, str]] = []
 
     def emit() -> None:
-        nonlocal cur, pos, bold
-        text = "".join(cur).strip()
-        if text and pos is not None:
-            lines.append(Line(text, pos[0], pos[1], pos[2], bold, number, len(lines)))
-        cur, pos, bold = [], None, True
+        nonlocal cur
+        if "".join(seg[4] for seg in cur).strip():
+            drawn.append(cur)
+        cur = []
 
     for text, x, y, size, is_bold in frags:
         pieces = text.split("\n")
         for k, piece in enumerate(pieces):
-            if piece.strip():
-                if pos is None:
-                    pos = (x, y, size)
-                bold = bold and is_bold
-            cur.append(piece)
+            if k == 0 and piece.strip() or not cur:
+                if piece.strip():
+                    cur.append((x, y, size, is_bold, piece) if k == 0 else (float("nan"), y, size, is_bold, piece))
+            else:
+                cur[-1] = (*cur[-1][:4], cur[-1][4] + piece)
             if k < len(pieces) - 1:
                 emit()
     emit()
+    celled = _cell_rows(drawn)
+    lines: list[Line] = []
+    for i, segs in enumerate(drawn):
+        segs = [seg for seg in segs if seg[4].strip()]
+        if i not in celled:
+            x, y, size = segs[0][:3]
+            segs = [(x, y, size, all(seg[3] for seg in segs), "".join(seg[4] for seg in segs))]
+        for x, y, size, bold, text in segs:
+            lines.append(Line(text.strip(), x, y, size, bold, number, len(lines)))
     return lines, plain
+
+
+_MARKER_RE = re.compile(r"^\s*(?:\d{1,3}[.)]|[a-z][.)]|[\x7f•▪◦‣·●■–-])\s*$")
+
+
+def _cell_rows(drawn: list[list[tuple[float, float, float, bool, str]]]) -> set[int]:
+    """Lines drawn as several pieces that are table rows: some browsers and office suites draw a
+    row as one line of separate pieces, one per cell, where other writers break the line. A row's
+    pieces start where the next row's do (two or more matching starts, or the one second column
+    of a two-column grid); a bold word inside a sentence, or a list item's marker and text, do not
+    line up so. The line just above such rows with as many columns is their header (often
+    centred in its cells, so its starts need not match)."""
+    def starts(i: int) -> list[float]:
+        return [seg[0] for seg in drawn[i][1:] if seg[0] == seg[0]]  # NaN: a wrapped fragment's next piece
+
+    def columns(i: int) -> int:
+        return len(_cluster([seg[0] for seg in drawn[i] if seg[0] == seg[0]], 3.0))
+
+    def marked(i: int) -> bool:
+        return bool(_MARKER_RE.match(drawn[i][0][4]))
+
+    rows: set[int] = set()
+    for i in range(len(drawn) - 1):
+        a, b = starts(i), starts(i + 1)
+        if not a or not b or marked(i) or marked(i + 1):
+            continue
+        matched = sum(any(abs(u - v) <= 2.0 for v in b) for u in a)
+        if matched >= min(2, len(a), len(b)) and (matched >= 2 or len(a) == len(b) == 1):
+            rows.update((i, i + 1))
+    for i in sorted(rows):
+        if i - 1 >= 0 and i - 1 not in rows and columns(i - 1) == columns(i) >= 2:
+            rows.add(i - 1)
+    return rows
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
@@ -135,7 +178,14 @@ def tables(lines: list[Line]) -> list[Table]:
 
 
 def _table(lines: list[Line], run: list[int]) -> Table | None:
+    top = max(lines[i].y for i in run)
+    head = sorted((i for i in run if abs(lines[i].y - top) <= 1.0), key=lambda i: lines[i].x)
     cols = _cluster([lines[i].x for i in run], 3.0)
+    body_cols = _cluster([lines[i].x for i in run if i not in head], 3.0)
+    placed: dict[int, float] = {}
+    if len(head) == len(body_cols) >= 2 and any(_near(lines[i].x, body_cols, 3.0) is None for i in head):
+        # Header cells centred over their columns: the k-th heads the k-th column.
+        cols, placed = body_cols, {i: c for i, c in zip(head, body_cols)}
     if len(cols) < 2:
         return None
     member = list(range(run[0], run[-1] + 1))
@@ -154,7 +204,10 @@ def _table(lines: list[Line], run: list[int]) -> Table | None:
         member.append(j)
         bottom = ln.y
         j += 1
-    if any(_near(lines[i].x, cols, 3.0) is None for i in member):
+    def column(i: int) -> int | None:
+        return _near(placed.get(i, lines[i].x), cols, 3.0)
+
+    if any(column(i) is None for i in member):
         return None  # text at other positions: not a grid (two-column prose, say)
     levels = sorted(_cluster([lines[i].y for i in member], 1.0), reverse=True)
     gaps = [a - b for a, b in zip(levels, levels[1:])]
@@ -171,7 +224,7 @@ def _table(lines: list[Line], run: list[int]) -> Table | None:
     for i in sorted(member, key=lambda i: (-lines[i].y, lines[i].x)):
         ln = lines[i]
         r = row_of_level[levels[_near(ln.y, levels, 1.0) if _near(ln.y, levels, 1.0) is not None else 0]]
-        grid[r][_near(ln.x, cols, 3.0)].append(ln.text)
+        grid[r][column(i)].append(ln.text)
     cells = [[join_lines(parts) for parts in row] for row in grid]
     cells = [row for row in cells if any(row)]
     if len(cells) < 2:
