@@ -443,3 +443,29 @@ def test_a_trimmed_sentence_never_ends_inside_a_figure():
     question = analyse("By what margin did the harbour city council approve the chipmaker campus plan?")
     trimmed = ExtractiveAnswerer._trim(text, question, (), 18)
     assert "35 to 6" in trimmed, trimmed
+
+
+def test_answers_show_markdown_as_a_reader_sees_it(tmp_path):
+    # A clipped web page: list markers, bold, links; and a pipe table whose cell is what a citation
+    # can quote. The answer reads as plain text (the row with its headers); the quote stays exact.
+    bot = _bot_over(tmp_path, "clip.md",
+                    "---\ntitle: \"Harbor Chips plans three fabs | Harbor Tech Courier\"\n---\n\n# Harbor Chips plans three fabs\n\n"
+                    "- **Harbor Chips** will build [three new fabs](https://harbor.example/fabs) in Oita by 2030.\n\n"
+                    "| Site | Jobs |\n|---|---|\n| Oita | 1,200 |\n| Saga | 300 |\n")
+    answer = bot.ask("How many fabs will Harbor Chips build in Oita?")
+    assert "Harbor Chips will build three new fabs in Oita" in answer.text, answer.text
+    assert not any(mark in answer.text for mark in ("**", "](", "http", "- ")), answer.text
+    assert "**Harbor Chips**" in answer.citations[0].quote
+    assert answer.citations[0].title == "Harbor Chips plans three fabs"  # the site suffix is the publisher
+    answer = bot.ask("How many jobs will the Saga site have?")
+    assert "Site: Saga; Jobs: 300" in answer.text and "|" not in answer.text, answer.text
+
+
+def test_markdown_markup_is_read_as_plain_text():
+    from assistant.text.markup import inline_plain
+
+    assert inline_plain("- **Samsung** will build [six fabs](https://x.example/a) in _Yongin_.") == "Samsung will build six fabs in Yongin."
+    assert inline_plain("1. Talent: train 60,000 engineers.") == "Talent: train 60,000 engineers."
+    # What only looks like markup stays: a decimal at the start, snake_case, arithmetic.
+    for text in ("3.2 billion euros was approved.", "The rate_limit stays; 5 * 3 = 15 and 2*x.", "Costs fell 5% - a record."):
+        assert inline_plain(text) == text

@@ -21,9 +21,11 @@ DEV = ["ai-compute", "eu-asia-chips", "us-chips"]
 HELD_OUT = ["europe-israel-chips", "americas-ceurope-chips"]  # never fit on: scored with the calibration fit on DEV
 SUITE = ROOT / "tests" / "data" / "eval_suite.json"
 FLOORS = ROOT / "tests" / "data" / "eval_floors.json"
-# A URL, a .txt header line, a wire dateline ("WASHINGTON, Dec 20 (Agency) -") or a table's pipes.
+# A URL, a .txt header line (a table row shown with its headers, "Date: 15 January; Step: …", is
+# not one), a wire dateline ("WASHINGTON, Dec 20 (Agency) -"), a table's pipes or Markdown markup.
 FURNITURE_RE = re.compile(
-    r"https?://|www\.|^(?:Title|Publisher|Date|Source):|\b[A-Z]{3,}(?: [A-Z]{2,})*, [A-Z][a-z]{2,8}\.? \d{1,2} \(|\|",
+    r"https?://|www\.|^(?:Title|Publisher|Date|Source):(?![^\n]*; [A-Z][\w ()]*: )|"
+    r"\b[A-Z]{3,}(?: [A-Z]{2,})*, [A-Z][a-z]{2,8}\.? \d{1,2} \(|\||\]\(|\*\*",
     re.M,
 )
 
@@ -75,6 +77,8 @@ def test_no_answer_quotes_document_furniture(suite_run):
 
 
 def test_furniture_pattern_catches_what_it_should():
-    for text in ("Source: https://x.example/a", "WASHINGTON, Dec 20 (Pacific Crest Wire) - The", "| Intel | $7.86 billion |"):
+    for text in ("Source: https://x.example/a", "WASHINGTON, Dec 20 (Pacific Crest Wire) - The", "| Intel | $7.86 billion |",
+                 "Date: 2024-03-28 Source: the wire", "[Intel](https://x.example) said", "- **Samsung** will build"):
         assert FURNITURE_RE.search(text), text
     assert not FURNITURE_RE.search("TSMC opened an $8.6 billion factory in southern Japan.")
+    assert not FURNITURE_RE.search("Date: 15 January 2025; Step: Measurement equipment added; Minister: Reinette Klever [1]")

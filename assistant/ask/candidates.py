@@ -19,6 +19,7 @@ from assistant.ask.name_checks import carried_subjects, names_in_report, names_n
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
+from assistant.text.markup import inline_plain
 from assistant.text.names import GENERIC_ROLES, ROLE_WORDS
 from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
@@ -31,7 +32,7 @@ class Candidate:
     doc: Document
     start: int               # offset in the loaded source text
     end: int
-    text: str                # exact sentence text
+    text: str                # the sentence as read: its exact text, or a table cell's whole row
     cosine: float = 0.0
     coverage: float = 0.0    # weighted share of the question's terms in the sentence
     context: float = 0.0     # ... in the sentence's chunk, heading and title
@@ -42,6 +43,7 @@ class Candidate:
     context_matched: dict = field(default_factory=dict)  # the same, over the sentence's whole chunk
     chunk_rank: int = 0      # 0-based rank of its chunk in the retrieved pool
     names_ok: bool = True    # every name the question mentions stands in the sentence's context
+    quote: str = ""          # exact source text at start:end (``text``, unless a short table cell is read as its row)
     window: float = 0.0      # coverage of the sentence with the one before it (which often names the subject)
     near: bool = False       # an asked-type fact stands within a few words of a question word
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
@@ -61,8 +63,9 @@ _PEOPLE = HEADCOUNT | frozenset(
 
 
 def clean(text: str) -> str:
-    """Sentence text as shown in an answer: footnote markers dropped, whitespace collapsed."""
-    return re.sub(r"\s+", " ", FOOTNOTE_RE.sub("", text)).strip()
+    """Sentence text as shown in an answer: footnote markers and Markdown markup dropped,
+    whitespace collapsed."""
+    return re.sub(r"\s+", " ", inline_plain(FOOTNOTE_RE.sub("", text).strip())).strip()
 
 
 class SoftMatcher:
@@ -137,11 +140,16 @@ class CandidateBuilder:
             meta = doc.metadata
             body = chunk_body(doc)
             context_words = lexicon(doc.page_content)
+            row = meta.get("row_text") or ""
             for span in split_sentences(body, meta["start"]):
-                text = body[span.start - meta["start"] : span.end - meta["start"]]
+                quote = body[span.start - meta["start"] : span.end - meta["start"]]
+                # A Markdown table's cell too short to read alone ("300") is quoted exactly but
+                # read as its row with the headers ("Site: Saga; Jobs: 300"), as html and pdf rows are.
+                short = len(words(quote)) < 3 and quote.strip() and quote.strip() in row
+                text = row if short else quote
                 if len(words(text)) < 3:
                     continue
-                cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank)
+                cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank, quote=quote)
                 cand.facts = tuple(self._new_facts(question, text, stats))
                 cands.append(cand)
                 cand.context_words = context_words

@@ -71,6 +71,13 @@ def _kinds(facts: tuple[str, ...]) -> set[str]:
     return kinds
 
 
+def _shown(cand: Candidate) -> str:
+    """What an answer shows of a sentence: a Markdown table's cell (what a citation can quote
+    there, pipes never) as its row with the headers, "Item: Jobs; Figure: around 500"."""
+    row = cand.doc.metadata.get("row_text") or ""
+    return row if cand.quote.strip() and cand.quote.strip() in row else cand.text
+
+
 def _who(doc: Document) -> str:
     """The publisher of a passage's document, else its title, for "X reports ..."."""
     meta = doc.metadata
@@ -202,14 +209,15 @@ class ExtractiveAnswerer:
     def _compose(
         self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]], disagree: bool = False
     ) -> Answer:
-        limits = _shares(
-            [len(clean(c.text).split()) for c, _ in picked], self.settings.max_answer_words - (3 * len(picked) if disagree else 0)
-        )
+        shown = [clean(_shown(c)) for c, _ in picked]
+        limits = _shares([len(t.split()) for t in shown], self.settings.max_answer_words - (3 * len(picked) if disagree else 0))
         parts, citations = [], []
-        for n, ((c, asked), limit) in enumerate(zip(picked, limits), start=1):
-            said = self._trim(clean(c.text), asked, c.facts, limit)
+        for n, ((c, asked), text, limit) in enumerate(zip(picked, shown, limits), start=1):
+            if len(text.split()) > limit and len(clean(c.quote).split()) >= 3:
+                text = clean(c.quote)  # a table row that does not fit is shown as its cell
+            said = self._trim(text, asked, c.facts, limit)
             parts.append(f"{_who(c.doc)}: {said} [{n}]" if disagree else f"{said} [{n}]")
-            citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.text, c.relevance))
+            citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.quote or c.text, c.relevance))
         text = ("The sources differ. " if disagree else "") + " ".join(parts)
         return Answer(question=question.text, text=text, abstained=False, citations=citations)
 

@@ -80,13 +80,14 @@ def question_subjects(question: ParsedQuestion, stats: CorpusStats | None = None
 
 
 def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> bool:
-    """Does one of the question's ``subjects`` stand in the sentence, the one ``before`` it, or its
-    passage's title or heading? A report names several plants, funds and machines; a figure stated
+    """Does one of the question's ``subjects`` stand in the sentence, the one ``before`` it, its
+    table row, or its passage's title or heading? A report names several plants, funds and machines; a figure stated
     next to none of the asked ones is another subject's ("the roughly 400-hectare site" of another
     fab). A question naming no subject keeps every sentence."""
     if not subjects:
         return True
-    raw = " ".join((sentence, before, meta.get("title", ""), meta.get("heading", "")))
+    # A table cell stands in its row: "300" is Saga's in "Site: Saga; Jobs: 300".
+    raw = " ".join((sentence, before, meta.get("title", ""), meta.get("heading", ""), meta.get("row_text", "")))
     low = raw.lower()
     stands = Stands(raw, low, lambda: set(content_terms(low)))
     return any(stands(name) for name in subjects)

@@ -281,12 +281,18 @@ _RELATED_RE = re.compile(
 )
 
 
+_LINKS_ONLY_RE = re.compile(r"(?:\s*(?:[-*+•]\s+)?\[[^\]\n]*\]\([^)\s]*\)\s*)+")
+
+
 def is_page_chrome(block: str) -> bool:
     """What a web page wraps round its article, met again in its text saved as .txt or PDF: a
-    cookie notice, or a menu of short links ("About | Privacy | Cookie policy | Contact")."""
+    cookie notice, a menu of short links ("About | Privacy | Cookie policy | Contact"), a
+    paragraph of nothing but Markdown links."""
     text = block.strip()
     if len(text) <= 400 and _COOKIE_RE.search(text):
         return True
+    if _LINKS_ONLY_RE.fullmatch(text):
+        return True  # a masthead or menu of Markdown links, as a page saved as text keeps them
     parts = re.split(r"\s+[|·•]\s+", text)
     return len(parts) >= 3 and "\n" not in text and all(0 < len(p.split()) <= 4 and not re.search(r"\d", p) for p in parts)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from assistant.index import furniture
-from assistant.index.furniture import URL_RE, iso_date
+from assistant.index.furniture import URL_RE, iso_date, split_site
 from assistant.index.tables import pipe_tables
 
 SUPPORTED = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -105,6 +105,9 @@ def load_file(path: Path, corpus_dir: Path) -> Document:
     if not info.get("publisher") and found.meta.get("agency"):
         info["publisher"] = found.meta["agency"]
     title = str(info.get("title") or "").strip()
+    if title and not info.get("publisher"):
+        # A web clipper keeps the page's title, "Headline | Site Name".
+        title, info["publisher"] = split_site(title)
     title = title or _first_heading(text, body_start) or path.stem.replace("_", " ").replace("-", " ")
     meta.update(
         {
