@@ -388,6 +388,13 @@ def test_a_part_that_leaves_out_what_it_counts_counts_what_the_other_names():
     assert [p.answer_type for p, _ in parts_of(question, question.text)] == [DATE, DATE]
 
 
+def test_which_one_asks_for_what_the_other_part_asks_for():
+    question = analyse("Which Harbor minister announced the export rules in 2023, and which one confirmed the chip package in 2024?")
+    parts = [part for part, _ in parts_of(question, question.text)]
+    assert parts[1].text == "which minister confirmed the chip package in 2024"
+    assert [p.person for p in parts] == [True, True]
+
+
 def test_a_name_stands_as_a_word_of_its_own():
     from assistant.ask.name_checks import Stands
 

@@ -75,6 +75,21 @@ def split_coordinated(question: str) -> list[str]:
     return [question]
 
 
+_ONE_RE = re.compile(r"^(which|what)\s+ones?\b", re.I)
+_ASKED_NOUN_RE = re.compile(r"^(?i:which|what)\s+(?:[A-Z][\w-]*\s+)*([a-z][\w-]*)\b")
+
+
+def _fill_one(text: str, pieces: list[str]) -> str:
+    """"..., and which one confirmed it?" asks for what the other part asks for: "which minister"."""
+    if not _ONE_RE.match(text):
+        return text
+    for other in pieces:
+        m = _ASKED_NOUN_RE.match(other.strip())
+        if other is not text and m and not _ONE_RE.match(other):
+            return _ONE_RE.sub(lambda w: f"{w.group(1)} {m.group(1)}", text, count=1)
+    return text
+
+
 def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = frozenset()) -> list[tuple[ParsedQuestion, str]]:
     """The parts of a multi-part question, each with the query to retrieve it by; [] for one part.
 
@@ -89,6 +104,7 @@ def parts_of(question: ParsedQuestion, query: str, proper: frozenset[str] = froz
         coordinated = True
     if len(pieces) < 2:
         return []
+    pieces = [_fill_one(text, pieces) for text in pieces]
     out = []
     for text in pieces:
         part = analyse(text, proper)
