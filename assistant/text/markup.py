@@ -19,8 +19,9 @@ _LEAD_RE = re.compile(r"^\s*(?:>\s*)*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?")
 
 def inline_plain(text: str) -> str:
     """``text`` without Markdown's inline markup, list marker or quote marker."""
-    if not any(ch in text for ch in "[*_`<>-+•") and not text[:1].isdigit():
-        return text
+    head = text.lstrip()[:1]
+    if not (head in "-*+•>" and head) and not head.isdigit() and not any(ch in text for ch in "[*_`<"):
+        return text  # most sentences: nothing to do, and this is on every answer's path
     text = _IMAGE_RE.sub(r"\1", text)
     text = _LINK_RE.sub(lambda m: m.group(1) or m.group(2), text)
     text = _AUTOLINK_RE.sub("", text)
