@@ -103,6 +103,7 @@ def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
         ("It costs ₹76,000 crore and US$7 billion.", ["₹76,000 crore", "$7 billion"]),
         ("The form 5 filing came in March.", []),
         ("The grant is NIS 11.1 billion, or US$3.12 billion.", ["NIS 11.1 billion", "$3.12 billion"]),
+        ("The budget sets aside JPY 1.2 trillion and USD 500 million.", ["JPY 1.2 trillion", "USD 500 million"]),
     ],
 )
 def test_amounts_read_letter_currencies_and_indian_scales(text, money):
@@ -238,6 +239,8 @@ def test_the_measure_a_figure_question_asks_for(question, attribute):
     ("How much is 10 trillion yen in dollars?", "usd"),
     ("What is the package worth in euros?", "eur"),
     ("How much did Micron receive?", None),
+    ("How many yen has the government committed to the chip plan?", "yen"),
+    ("How many US dollars is the fund worth?", "usd"),
 ])
 def test_the_currency_an_amount_is_asked_in(question, currency):
     parsed = analyse(question)
@@ -413,4 +416,5 @@ def test_a_plural_acronym_names_a_kind_of_thing_not_a_name():
 def test_shekels_and_zloty_are_money_and_words_hide_no_number():
     assert quantities("buy 60 billion shekels of goods") == [(60e9, "ils")]
     assert quantities("500 million zloty") == [(500e6, "pln")]
+    assert quantities("JPY 1.2 trillion, EUR 5bn") == [(1.2e12, "yen"), (5e9, "eur")]  # ISO codes before the figure
     assert quantities("tennis 5 courts") == [(5.0, "")]  # "ten" inside a word is no number

@@ -9,7 +9,7 @@ from assistant.text.numbers import NUMBER_WORDS
 from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 
 _ASKED_CURRENCY_RE = re.compile(
-    r"\bin\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
+    r"\b(?:in|how\s+many)\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
     r"(dollars?|yen|euros?|pounds?|yuan|won|ringgit|rupees?|usd)\b", re.I)
 _CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
                 "ringgit": "myr", "rupee": "inr"}
@@ -38,7 +38,8 @@ def asked_period(question: str) -> str | None:
 
 
 def asked_currency(question: str) -> str | None:
-    """The currency an amount is asked in ("What is it worth in US dollars?" -> "usd"), in the units
+    """The currency an amount is asked in ("What is it worth in US dollars?", "How many yen ..." ->
+    "usd", "yen"), in the units
     of ``text.quantities``; None when the question names none."""
     m = _ASKED_CURRENCY_RE.search(question)
     if not m:

@@ -26,6 +26,9 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
     (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion|portion|fraction)\b|\bhow many percent\b", re.I)),
     (RANK, re.compile(r"\b(what|which) (rank|ranking|place|position)\b|\bhow (high|low|well) did\b.*\brank|\branked? (what|where)\b|\bwhere did\b.*\brank", re.I)),
     (DATE, re.compile(r"\bwhen\b|\b(what|which) (years?|dates?|months?|decades?)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
+    # "How many yen / dollars / euros" counts money.
+    (AMOUNT, re.compile(r"\bhow many (?:(?:us|u\.s\.|american|canadian|australian|singapore|hong kong|new taiwan) )?"
+                        r"(?:yen|dollars|euros|pounds|won|yuan|rupees|ringgit|shekels|zloty|pesos|francs|reais)\b", re.I)),
     (NUMBER, re.compile(r"\bhow many\b", re.I)),
     (AMOUNT, re.compile(
         r"\bhow (much|big|large)\b|\b(what|which) (amount|sum|size|value|price|cost|budget|figure)\b"

@@ -12,7 +12,10 @@ import re
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
           "trillion": 1e12, "tn": 1e12}
 PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp", "₩": "won", "₹": "inr", "rs": "inr",
-                "rs.": "inr", "rm": "myr", "nis": "ils", "s$": "sgd", "nt$": "twd", "c$": "cad", "a$": "aud", "hk$": "hkd"}
+                "rs.": "inr", "rm": "myr", "nis": "ils", "s$": "sgd", "nt$": "twd", "c$": "cad", "a$": "aud", "hk$": "hkd",
+                # ISO codes before the figure ("JPY 1.2 trillion", "USD 500 million")
+                "jpy": "yen", "usd": "usd", "eur": "eur", "gbp": "gbp", "cny": "yuan", "rmb": "yuan", "krw": "won",
+                "inr": "inr", "twd": "twd", "sgd": "sgd", "aud": "aud", "cad": "cad", "chf": "chf"}
 SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
                 "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "ringgit": "myr", "rupees": "inr",
                 "dong": "vnd", "baht": "thb", "shekels": "ils", "shekel": "ils", "zloty": "pln", "rupiah": "idr", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
@@ -29,7 +32,7 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
-    r"(?P<pre>\b(?:us|nt|hk|s|c|a)\$|\brs\.?|\brm|\bnis|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
+    r"(?P<pre>\b(?:us|nt|hk|s|c|a)\$|\brs\.?|\brm|\bnis|\b(?:jpy|usd|eur|gbp|cny|rmb|krw|inr|twd|sgd|aud|cad|chf)(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
     r"(?:\s?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
