@@ -417,4 +417,11 @@ def test_shekels_and_zloty_are_money_and_words_hide_no_number():
     assert quantities("buy 60 billion shekels of goods") == [(60e9, "ils")]
     assert quantities("500 million zloty") == [(500e6, "pln")]
     assert quantities("JPY 1.2 trillion, EUR 5bn") == [(1.2e12, "yen"), (5e9, "eur")]  # ISO codes before the figure
+
+
+def test_a_fiscal_year_is_a_date():
+    from assistant.ask.questions import type_facts
+
+    assert type_facts(DATE, "Support runs through FY2030, the ministry said.") == ["FY2030"]
+    assert analyse("How much will be spent by FY2030?").names == ["2030"]
     assert quantities("tennis 5 courts") == [(5.0, "")]  # "ten" inside a word is no number

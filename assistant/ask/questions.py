@@ -259,8 +259,8 @@ def analyse(question: str, proper: frozenset[str] = frozenset()) -> ParsedQuesti
     # "in US dollars" says what unit to answer in, not whom the question is about.
     # A plural acronym ("GPUs", "SMEs") names a kind of thing, not one a report must name.
     names = [n for n in name_runs(without_currency(question), proper)
-             if n.lower() not in STOPWORDS and not re.fullmatch(r"[A-Z]{2,5}s", n)]
-    names += [y for y in YEAR_RE.findall(question)]
+             if n.lower() not in STOPWORDS and not re.fullmatch(r"[A-Z]{2,5}s", n) and not YEAR_RE.fullmatch(n)]
+    names += [y for y in YEAR_RE.findall(question)]  # "FY2030" is the year 2030, however a report writes it
     names += [m.group(0).strip() for m in AMOUNT_RE.finditer(question)]
     surface = {}
     for w in words(question):

@@ -29,7 +29,7 @@ MONEY_RE = re.compile(_MONEY, re.IGNORECASE)
 AMOUNT_RE = re.compile(rf"{_MONEY}|(?:\b{_NUM}[\s-]*{_SCALE}\b)", re.IGNORECASE)
 _BARE_SCALED_RE = re.compile(rf"\b{_NUM}[\s-]*(?:trillion|billion|million|thousand|bn|mn|tn)\b", re.IGNORECASE)
 PERCENT_RE = re.compile(rf"\b{_NUM}\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
-YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d|21\d\d)s?\b")
+YEAR_RE = re.compile(r"\b(?:FY|CY)?(1[89]\d\d|20\d\d|21\d\d)s?\b")  # "FY2030": a fiscal year
 DATE_RE = re.compile(
     rf"{YEAR_RE.pattern}|\b(?:{'|'.join(MONTHS.split())})\b\.?(?:\s+\d{{1,2}}(?!\d))?"
     # day first ("24 May"): the month capitalised, so "12 may" stays a number and a verb
