@@ -153,3 +153,40 @@ def test_a_site_suffix_is_split_from_a_title():
     assert split_site("Chip plan approved - The Daily Ledger") == ("Chip plan approved", "The Daily Ledger")
     assert split_site("US-China chip talks resume") == ("US-China chip talks resume", "")
     assert split_site("Intel - the next chapter for Ohio") == ("Intel - the next chapter for Ohio", "")
+
+
+def test_a_spec_sheet_without_a_header_row_is_read_as_keys_and_values(tmp_path: Path):
+    # A two-column table of keys and values has no header row: each row is "key: value", the first
+    # one included, in Markdown, in HTML (keys in <th>, or a first value that states a figure) and in PDF.
+    from assistant.index.chunking import chunk_document
+
+    expected = ["Process node: 2 nanometres", "Investment: 5 trillion yen", "Operator: Harbor Foundry"]
+    pairs = [("Process node", "2 nanometres"), ("Investment", "5 trillion yen"), ("Operator", "Harbor Foundry")]
+    md = "# Specs\n\nThe line was described on Monday.\n\n" + "".join(
+        f"| {k} | {v} |\n" + ("|---|---|\n" if i == 0 else "") for i, (k, v) in enumerate(pairs)) + "\nThe timetable is tight.\n"
+    (tmp_path / "a.md").write_text(md, encoding="utf-8")
+    html = "<html><body><article><h1>Specs</h1><p>The line was described on Monday.</p><table>" + "".join(
+        f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in reversed(pairs)) + "</table><p>The timetable is tight.</p></article></body></html>"
+    (tmp_path / "b.html").write_text(html, encoding="utf-8")
+    for name, want in (("a.md", expected), ("b.html", list(reversed(expected)))):
+        chunks = chunk_document(load_file(tmp_path / name, tmp_path), 900, 1)
+        assert [c.metadata["row_text"] for c in chunks if c.metadata.get("row_text")] == want, name
+
+    platypus = pytest.importorskip("reportlab.platypus")
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    styles = getSampleStyleSheet()
+    story = [platypus.Paragraph("Specs", styles["Title"]), platypus.Paragraph("The line was described on Monday.", styles["BodyText"]),
+             platypus.Table([list(p) for p in pairs], colWidths=[150, 150]),
+             platypus.Paragraph("The timetable is tight, officials said after the meeting.", styles["BodyText"])]
+    platypus.SimpleDocTemplate(str(tmp_path / "c.pdf")).build(story)
+    chunks = chunk_document(load_file(tmp_path / "c.pdf", tmp_path), 900, 1)
+    assert [c.metadata["row_text"] for c in chunks if c.metadata.get("row_text")] == expected
+
+
+def test_a_header_row_is_not_taken_for_data():
+    from assistant.index.tables import header_is_data
+
+    assert header_is_data(["Process node", "2 nanometres"]) and header_is_data(["Budget", "¥10 trillion"])
+    for cells in (["Company", "Share"], ["Company", "2024"], ["Company", "FY2025 revenue"], ["Plant", "Cost", "Status"]):
+        assert not header_is_data(cells), cells

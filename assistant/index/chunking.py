@@ -26,7 +26,7 @@ from langchain_core.documents import Document
 
 from assistant.text.sentences import Span, split_sentences
 
-CHUNKER_VERSION = 7  # 6: bylines without "By"; 7: cookie notices, link menus, "Related stories", a saved page's masthead, "Headline | Site" titles
+CHUNKER_VERSION = 8  # 6: bylines without "By"; 7: page chrome and "Headline | Site" titles; 8: tables with no header row (spec sheets)
 
 DOC_META_KEYS = ("publisher", "date", "url", "author", "dateline")
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from assistant.index.furniture import iso_date, loose_date
 from assistant.index.html_meta import head_meta
-from assistant.index.tables import TableRow, render_row, row_text
+from assistant.index.tables import TableRow, header_is_data, render_row, row_text
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button", "nav", "aside", "select", "input", "canvas", "object", "embed", "dialog"]
 _BOILERPLATE_RE = re.compile(
@@ -149,8 +149,15 @@ def _render(blocks: list[Block]) -> tuple[str, list[TableRow], list[tuple[int, i
     return "".join(parts) + "\n", rows, furniture
 
 
-def _table(caption: str, grid: list[tuple[list[str], bool]]) -> list[Block]:
-    """A table block from (cells, is_header_row) rows; a one-column or one-row table is text."""
+def _row_kind(header_cells: list[bool]) -> str:
+    """"head": a header row (all <th>); "key": a row named by its first cell (<th> then <td>s)."""
+    if header_cells and all(header_cells):
+        return "head"
+    return "key" if len(header_cells) > 1 and header_cells[0] and not any(header_cells[1:]) else ""
+
+
+def _table(caption: str, grid: list[tuple[list[str], str]]) -> list[Block]:
+    """A table block from (cells, row kind) rows; a one-column or one-row table is text."""
     grid = [(cells, head) for cells, head in grid if any(c for c in cells)]
     if not grid:
         return []
@@ -163,6 +170,9 @@ def _table(caption: str, grid: list[tuple[list[str], bool]]) -> list[Block]:
     if width == 1 or len(grid) == 1:
         out = [Block("p", caption)] if caption else []
         return out + [Block("p", "; ".join(c for c in cells if c)) for cells, _ in grid]
+    if grid[0][1] == "key" or (grid[0][1] != "head" and header_is_data(grid[0][0])):
+        # No header row (the first row is named by its <th>, or states a value): a spec sheet.
+        return [Block("table", caption=caption, headers=[], rows=[cells for cells, _ in grid])]
     headers, body = grid[0][0], grid[1:]
     return [Block("table", caption=caption, headers=headers, rows=[cells for cells, _ in body])]
 
@@ -231,8 +241,7 @@ def _traf_block(el, blocks: list[Block]) -> None:
         grid = []
         for row in el.iter("row"):
             cells = [_traf_text(c) for c in row if c.tag == "cell"]
-            head = any(c.get("role") == "head" for c in row if c.tag == "cell")
-            grid.append((cells, head))
+            grid.append((cells, _row_kind([c.get("role") == "head" for c in row if c.tag == "cell"])))
         blocks.extend(_table("", grid))
     elif tag == "quote" and any(c.tag in ("p", "list", "table", "head") for c in el):
         for c in el:
@@ -323,7 +332,7 @@ def _walk(node, blocks: list[Block]) -> None:
             grid = []
             for tr in child.find_all("tr"):
                 cells = tr.find_all(["th", "td"])
-                grid.append(([_norm(c.get_text(" ")) for c in cells], all(c.name == "th" for c in cells)))
+                grid.append(([_norm(c.get_text(" ")) for c in cells], _row_kind([c.name == "th" for c in cells])))
             blocks.extend(_table(cap, grid))
         elif name in ("ul", "ol", "dl"):
             flush()

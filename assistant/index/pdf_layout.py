@@ -16,6 +16,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from assistant.index.tables import header_is_data
+
 
 @dataclass
 class Line:
@@ -199,7 +201,7 @@ def _table(lines: list[Line], run: list[int]) -> Table | None:
         ln = lines[j]
         c = _near(ln.x, cols, 3.0)
         est = len(ln.text) * ln.size * 0.45
-        if c is None or abs(ln.size - cell_size) > 0.6 or ln.y >= bottom or bottom - ln.y > 3 * ln.size or est > widths[c] + 10:
+        if c is None or abs(ln.size - cell_size) > 0.6 or ln.y >= bottom or bottom - ln.y > 1.6 * ln.size or est > widths[c] + 10:
             break
         member.append(j)
         bottom = ln.y
@@ -229,6 +231,8 @@ def _table(lines: list[Line], run: list[int]) -> Table | None:
     cells = [row for row in cells if any(row)]
     if len(cells) < 2:
         return None
+    if header_is_data(cells[0]):
+        return Table(run[0], set(member), [], cells)  # a spec sheet: keys and values, no header row
     return Table(run[0], set(member), cells[0], cells[1:])
 
 

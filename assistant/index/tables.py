@@ -60,8 +60,25 @@ def clean_cell(text: str) -> str:
     return text.replace("\\|", "|")
 
 
+_YEAR_ONLY_RE = re.compile(r"\b(?:FY|CY|Q[1-4]\s*)?(?:19|20)\d\d\b")
+
+
+def header_is_data(cells: list[str]) -> bool:
+    """Is a two-column table's first row a key and its value ("Process node | 2 nanometres"), not
+    column headers? A spec sheet often has no header row; its first value states a figure (a year
+    alone is a header: "Company | 2024")."""
+    filled = [clean_cell(c) for c in cells]
+    if len(filled) != 2 or not all(filled) or any(ch.isdigit() for ch in filled[0]):
+        return False
+    return bool(re.search(r"\d", _YEAR_ONLY_RE.sub("", filled[1])) or re.search(r"[$€£¥₩₹%]", filled[1]))
+
+
 def row_text(headers: list[str], cells: list[str]) -> str:
-    """"Header: cell; Header: cell" over the non-empty cells (a cell without header stands alone)."""
+    """"Header: cell; Header: cell" over the non-empty cells (a cell without header stands alone);
+    with no headers at all, the first cell names the row: "Process node: 2 nanometres"."""
+    if not any(headers):
+        filled = [clean_cell(c) for c in cells if clean_cell(c)]
+        return f"{filled[0]}: {'; '.join(filled[1:])}" if len(filled) > 1 else "".join(filled)
     parts = []
     for i, cell in enumerate(cells):
         cell = clean_cell(cell)
@@ -153,7 +170,9 @@ def pipe_tables(text: str, start: int = 0) -> list[TableRow]:
         header_cells = _cells(text, lo, hi)
         headers = [text[s:e] for s, e in header_cells]
         j = i + 2 if delimited else i + 1
-        body = []
+        body = [(lo, hi)] if header_is_data(headers) else []
+        if body:
+            headers = []
         while j < len(spans):
             rlo, rhi = spans[j]
             if not text[rlo:rhi].strip() or "|" not in text[rlo:rhi]:
