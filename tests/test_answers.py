@@ -469,3 +469,13 @@ def test_markdown_markup_is_read_as_plain_text():
     # What only looks like markup stays: a decimal at the start, snake_case, arithmetic.
     for text in ("3.2 billion euros was approved.", "The rate_limit stays; 5 * 3 = 15 and 2*x.", "Costs fell 5% - a record."):
         assert inline_plain(text) == text
+
+
+def test_a_spec_sheet_row_answers_a_question_about_its_key(tmp_path):
+    # A two-cell row of a spec sheet is measured as its whole row, meaning included, not as "2 nanometres".
+    bot = _bot_over(tmp_path, "spec.md",
+                    "# Harbor line specs\n\nThe operator described its first line on Monday.\n\n"
+                    "| Process node | 2 nanometres |\n|---|---|\n| Investment | 5 trillion yen |\n| Start of mass production | 2027 |\n")
+    answer = bot.ask("What process node will the Harbor line use?")
+    assert answer.text.startswith("Process node: 2 nanometres"), answer.text
+    assert answer.citations[0].quote == "2 nanometres"

@@ -279,7 +279,12 @@ class CandidateBuilder:
         for i, c in enumerate(cands):
             p, meta = pools[id(c.doc)], c.doc.metadata
             shift = meta.get("prefix_len", 0) - meta["start"]
-            row = p.row(c.start + shift, c.end + shift) if p is not None else None
+            lo, hi = c.start + shift, c.end + shift
+            if c.text != c.quote and c.text in c.doc.page_content:
+                # A cell read as its row: the row's own tokens (the chunk's text carries the row).
+                lo = c.doc.page_content.index(c.text)
+                hi = lo + len(c.text)
+            row = p.row(lo, hi) if p is not None else None
             rows.append(row)
             if row is not None:
                 before = rows[i - 1] if i and cands[i - 1].doc is c.doc else None
