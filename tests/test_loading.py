@@ -190,3 +190,24 @@ def test_a_header_row_is_not_taken_for_data():
     assert header_is_data(["Process node", "2 nanometres"]) and header_is_data(["Budget", "¥10 trillion"])
     for cells in (["Company", "Share"], ["Company", "2024"], ["Company", "FY2025 revenue"], ["Plant", "Cost", "Status"]):
         assert not header_is_data(cells), cells
+
+
+def test_a_file_saved_with_a_byte_order_mark_and_crlf_keeps_its_metadata(tmp_path: Path):
+    # Windows editors save a byte-order mark and CRLF line ends: front matter and header lines are
+    # still metadata, never a chunk, and quotes stay exact text of the file as read.
+    from assistant.index.chunking import chunk_document
+
+    (tmp_path / "a.md").write_bytes(
+        "\ufeff---\r\ntitle: Harbor fab\r\npublisher: Harbor Review\r\ndate: 2025-03-12\r\n---\r\n\r\n"
+        "# Harbor fab\r\n\r\nThe Harbor fab cost 4.2 billion euros.\r\n".encode("utf-8"))
+    (tmp_path / "b.txt").write_bytes(
+        "\ufeffTitle: Harbor fab opens\r\nPublisher: Harbor Wire\r\nDate: 2025-03-12\r\n\r\n"
+        "The Harbor fab opened on Wednesday.\r\n".encode("utf-8"))
+    for name, publisher in (("a.md", "Harbor Review"), ("b.txt", "Harbor Wire")):
+        doc = load_file(tmp_path / name, tmp_path)
+        assert (doc.metadata["publisher"], doc.metadata["date"]) == (publisher, "2025-03-12"), name
+        raw = (tmp_path / name).read_text(encoding="utf-8")
+        for chunk in chunk_document(doc, 900, 1):
+            m = chunk.metadata
+            body = chunk.page_content[m["prefix_len"]:]
+            assert "title:" not in body.lower() and raw[m["start"] : m["end"]] == body, body

@@ -26,7 +26,9 @@ from langchain_core.documents import Document
 
 from assistant.text.sentences import Span, split_sentences
 
-CHUNKER_VERSION = 8  # 6: bylines without "By"; 7: page chrome and "Headline | Site" titles; 8: tables with no header row (spec sheets)
+# 6: bylines without "By"; 7: page chrome, "Headline | Site" titles; 8: tables with no header row,
+# a byte-order mark before front matter or header lines.
+CHUNKER_VERSION = 8
 
 DOC_META_KEYS = ("publisher", "date", "url", "author", "dateline")
 

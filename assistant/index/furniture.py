@@ -134,7 +134,7 @@ def header_block(text: str, start: int = 0) -> tuple[dict[str, str], int]:
     """Header lines at the top of a plain-text file (``Title:``, ``Publisher:``, ``Date:``,
     ``Source: https://…``): their metadata and the offset where the body starts (past them).
     At least two known labels are needed, so a first line such as "Note: …" stays text."""
-    m = re.match(r"\s*", text[start:])
+    m = re.match(r"[\s\ufeff]*", text[start:])  # a byte-order mark first, as Windows editors save
     pos = start + m.end()
     lines_end = pos
     meta: dict[str, str] = {}

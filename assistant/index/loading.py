@@ -162,10 +162,11 @@ def _front_matter(text: str) -> tuple[dict, int]:
     import yaml
 
     handler = frontmatter.YAMLHandler()
-    if not handler.detect(text):
+    bom = 1 if text.startswith("\ufeff") else 0  # a file saved with a byte-order mark (Windows editors)
+    if not handler.detect(text[bom:]):
         return {}, 0
     try:
-        fm_text, content = handler.split(text)
+        fm_text, content = handler.split(text[bom:])
         data = handler.load(fm_text) or {}
     except (ValueError, yaml.YAMLError):
         return {}, 0
