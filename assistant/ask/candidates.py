@@ -44,6 +44,7 @@ class Candidate:
     chunk_rank: int = 0      # 0-based rank of its chunk in the retrieved pool
     names_ok: bool = True    # every name the question mentions stands in the sentence's context
     quote: str = ""          # exact source text at start:end (``text``, unless a short table cell is read as its row)
+    row: str = ""            # the table row a Markdown cell stands in, with its headers ("Site: Saga; Jobs: 300")
     window: float = 0.0      # coverage of the sentence with the one before it (which often names the subject)
     near: bool = False       # an asked-type fact stands within a few words of a question word
     names_here: float = 1.0  # share of the question's names in the sentence or the one before it
@@ -140,16 +141,16 @@ class CandidateBuilder:
             meta = doc.metadata
             body = chunk_body(doc)
             context_words = lexicon(doc.page_content)
-            row = meta.get("row_text") or ""
+            row_text = meta.get("row_text") or ""
             for span in split_sentences(body, meta["start"]):
                 quote = body[span.start - meta["start"] : span.end - meta["start"]]
+                row = row_text if quote.strip() and quote.strip() in row_text else ""
                 # A Markdown table's cell too short to read alone ("300") is quoted exactly but
-                # read as its row with the headers ("Site: Saga; Jobs: 300"), as html and pdf rows are.
-                short = len(words(quote)) < 3 and quote.strip() and quote.strip() in row
-                text = row if short else quote
+                # read as its row with the headers, as html and pdf rows are.
+                text = row if row and len(words(quote)) < 3 else quote
                 if len(words(text)) < 3:
                     continue
-                cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank, quote=quote)
+                cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank, quote=quote, row=row)
                 cand.facts = tuple(self._new_facts(question, text, stats))
                 cands.append(cand)
                 cand.context_words = context_words

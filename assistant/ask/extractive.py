@@ -71,13 +71,6 @@ def _kinds(facts: tuple[str, ...]) -> set[str]:
     return kinds
 
 
-def _shown(cand: Candidate) -> str:
-    """What an answer shows of a sentence: a Markdown table's cell (what a citation can quote
-    there, pipes never) as its row with the headers, "Item: Jobs; Figure: around 500"."""
-    row = cand.doc.metadata.get("row_text") or ""
-    return row if cand.quote.strip() and cand.quote.strip() in row else cand.text
-
-
 def _who(doc: Document) -> str:
     """The publisher of a passage's document, else its title, for "X reports ..."."""
     meta = doc.metadata
@@ -209,7 +202,8 @@ class ExtractiveAnswerer:
     def _compose(
         self, question: ParsedQuestion, picked: list[tuple[Candidate, ParsedQuestion]], disagree: bool = False
     ) -> Answer:
-        shown = [clean(_shown(c)) for c, _ in picked]
+        # A Markdown table's cell (what a citation can quote there, pipes never) is shown as its row.
+        shown = [clean(c.row or c.text) for c, _ in picked]
         limits = _shares([len(t.split()) for t in shown], self.settings.max_answer_words - (3 * len(picked) if disagree else 0))
         parts, citations = [], []
         for n, ((c, asked), text, limit) in enumerate(zip(picked, shown, limits), start=1):

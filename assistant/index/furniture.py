@@ -293,7 +293,7 @@ def is_page_chrome(block: str) -> bool:
         return True
     if _LINKS_ONLY_RE.fullmatch(text):
         return True  # a masthead or menu of Markdown links, as a page saved as text keeps them
-    parts = re.split(r"\s+[|·•]\s+", text)
+    parts = _SEPARATOR_RE.split(text)
     return len(parts) >= 3 and "\n" not in text and all(0 < len(p.split()) <= 4 and not re.search(r"\d", p) for p in parts)
 
 
@@ -339,7 +339,8 @@ def scan(text: str, start: int = 0, lead: int = 6, skip: list[tuple[int, int]] |
         if any(s <= lo and hi <= e for s, e in skip):
             continue
         block = text[lo:hi]
-        if _HEADING_LINE_RE.match(block):
+        heading = bool(_HEADING_LINE_RE.match(block))
+        if heading:
             related = bool(_RELATED_RE.match(block))
         elif related or is_credit(block) or is_page_chrome(block):
             found.spans.append((lo, hi))
@@ -350,7 +351,7 @@ def scan(text: str, start: int = 0, lead: int = 6, skip: list[tuple[int, int]] |
                 found.add(labels)
                 found.spans.append((lo, hi))
             continue
-        if _HEADING_LINE_RE.match(block):
+        if heading:
             continue
         seen += 1
         if seen > lead:
