@@ -361,6 +361,27 @@ def test_a_place_that_only_describes_a_company_is_not_required(tmp_path):
     assert not answer.abstained and "800 billion yen" in answer.text, answer.text
 
 
+def test_a_capital_standing_for_its_government_is_present_where_its_country_is(tmp_path):
+    # News asks "How much will Ottawa give ..." of a report that says "the Canadian government";
+    # a capital named as a place ("a plant in Ottawa") must still stand by the figure.
+    bot = _bot_over(tmp_path, "foundry.md",
+                    "# Foundry grant\n\nThe Canadian government will give Maple Foundry 400 million dollars to "
+                    "build a wafer plant in Bromont.\n")
+    answer = bot.ask("How much will Ottawa give Maple Foundry?")
+    assert not answer.abstained and "400 million dollars" in answer.text, answer.text
+    assert bot.ask("How much will Ottawa give Cedar Semiconductor?").abstained
+    assert bot.ask("How much will Maple Foundry's wafer plant in Ottawa cost?").abstained
+
+
+def test_a_capital_is_a_subject_only_where_it_is_a_place():
+    from assistant.ask.name_checks import question_subjects
+    from assistant.text.names import capital_of
+
+    assert "Japan" in capital_of("Tokyo") and capital_of("Bromont") == []
+    assert question_subjects(analyse("How much did Tokyo commit to Rapidus?")) == ["Rapidus"]
+    assert "Abu Dhabi" in question_subjects(analyse("How big is the AI campus in Abu Dhabi?"))
+
+
 def test_a_capacity_is_named_by_its_unit_and_its_site_earlier_in_the_paragraph(tmp_path):
     # The figure's sentence says neither "capacity" nor "Tomakomai": the unit names the measure, and the
     # site stands three sentences back in the same paragraph, across a chunk boundary (small chunks).

@@ -262,6 +262,8 @@ def test_an_amount_of_money_is_told_from_other_amounts(question, money):
     assert analyse(question).money is money
     assert [is_money(f) for f in ("£211 million", "Rs 10,372 crore", "114 billion", "21 exaflops", "1.4 gigawatts")] == [
         True, True, True, False, False]
+    # a share says what part, not what sum: "capped at 30 percent" answers no question about spending
+    assert [is_money(f) for f in ("30 percent", "25%", "$5 billion")] == [False, False, True]
 
 
 def test_every_currency_the_verifier_knows_makes_an_amount_money():

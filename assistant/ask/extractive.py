@@ -165,7 +165,8 @@ class ExtractiveAnswerer:
         source = first.doc.metadata["source"]
         kinds = _kinds(first.facts)
         pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
-                and _kinds(c.facts) & kinds and in_terms(c, question)]
+                and _kinds(c.facts) & kinds and in_terms(c, question)
+                and (not question.attribute or _measures(c, question.attribute))]
         if not pool:
             return None
         # Of the other reports' figures, the one stated about the same thing as the first: the

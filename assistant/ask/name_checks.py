@@ -16,7 +16,7 @@ from functools import lru_cache
 from langchain_core.documents import Document
 
 from assistant.ask.questions import ParsedQuestion
-from assistant.text.names import is_country_or_demonym, is_date_word, is_demonym, spelled_out
+from assistant.text.names import capital_of, is_country_or_demonym, is_date_word, is_demonym, places, spelled_out
 from assistant.text.numbers import AMOUNT_RE, YEAR_RE
 from assistant.text.stats import CorpusStats
 from assistant.text.words import content_terms, stem, words
@@ -53,13 +53,14 @@ def names_present(question: ParsedQuestion, doc: Document, document: str = "") -
     passage ``doc`` (title and heading included) or the whole report's lower-cased text ``document``.
 
     Adjectives of nationality ("Taiwanese", "American") and names that only describe an organisation
-    ("the Dallas analog firm") are not required: a report names the company itself.
+    ("the Dallas analog firm") are not required: a report names the company itself. A capital
+    ("Washington pledged") is present where its country is.
     """
     meta = doc.metadata
     head = " ".join((meta.get("title", ""), meta.get("heading", ""), doc.page_content))
     # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
     stands = Stands(head, head.lower() + " " + document, lambda: set(content_terms(head.lower())) | _stems_of(document))
-    return all(stands(name) for name in question.names
+    return all(stands(name) or any(stands(c) for c in capital_of(name)) for name in question.names
                if not (" " not in name and is_demonym(name)) and name not in question.described)
 
 
@@ -71,7 +72,11 @@ def question_subjects(question: ParsedQuestion, stats: CorpusStats | None = None
     countries are no subjects (a report is set in a country and names it once), nor are names that
     only describe. With ``stats``, a name most of the corpus uses ("AI" in reports on AI) is dropped
     while a rarer one is left."""
-    names = [n for n in question.names if _names_subject(n) and n not in question.described]
+    # A capital is a place where the question puts something there ("the campus in Abu Dhabi"),
+    # elsewhere its government ("Ottawa put", "Beijing's treasury"), which is no subject either.
+    located = set(places(question.text, below_country=False))
+    names = [n for n in question.names if _names_subject(n) and n not in question.described
+             and (n in located or not capital_of(n))]
     if stats is None or len(names) < 2:
         return names
     share = {n: min((stats.df.get(t, 0) / max(stats.n, 1) for t in content_terms(n)), default=0.0) for n in names}

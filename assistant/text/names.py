@@ -44,6 +44,35 @@ def name_runs(text: str, proper: frozenset[str] = frozenset()) -> list[str]:
     return runs
 
 
+# --- Capitals that stand for their governments ---------------------------------------------------
+
+# News writes a government by its seat ("Washington pledged", "Ottawa's stake", "Brussels wants"),
+# while a report on the deal names the country or its demonym: either stands for the capital.
+_CAPITALS = {
+    "washington": "United States|U.S.|America|American",
+    "tokyo": "Japan|Japanese", "beijing": "China|Chinese", "seoul": "Korea|Korean",
+    "taipei": "Taiwan|Taiwanese", "new delhi": "India|Indian", "delhi": "India|Indian",
+    "brussels": "EU|European Union|European Commission|Europe|European",
+    "berlin": "Germany|German", "paris": "France|French", "london": "Britain|British|UK|U.K.|United Kingdom",
+    "whitehall": "Britain|British|UK|U.K.|United Kingdom", "westminster": "Britain|British|UK|U.K.|United Kingdom",
+    "the hague": "Netherlands|Dutch", "amsterdam": "Netherlands|Dutch", "ottawa": "Canada|Canadian",
+    "canberra": "Australia|Australian", "hanoi": "Vietnam|Vietnamese", "kuala lumpur": "Malaysia|Malaysian",
+    "jakarta": "Indonesia|Indonesian", "bangkok": "Thailand|Thai", "manila": "Philippines|Philippine|Filipino",
+    "rome": "Italy|Italian", "madrid": "Spain|Spanish", "lisbon": "Portugal|Portuguese", "warsaw": "Poland|Polish",
+    "prague": "Czechia|Czech", "vienna": "Austria|Austrian", "dublin": "Ireland|Irish", "stockholm": "Sweden|Swedish",
+    "helsinki": "Finland|Finnish", "copenhagen": "Denmark|Danish", "oslo": "Norway|Norwegian", "bern": "Switzerland|Swiss",
+    "brasilia": "Brazil|Brazilian", "brasília": "Brazil|Brazilian", "mexico city": "Mexico|Mexican",
+    "abu dhabi": "UAE|Emirates|Emirati", "riyadh": "Saudi Arabia|Saudi", "jerusalem": "Israel|Israeli",
+    "moscow": "Russia|Russian", "ankara": "Turkey|Turkish", "budapest": "Hungary|Hungarian", "athens": "Greece|Greek",
+}
+
+
+def capital_of(name: str) -> list[str]:
+    """The country (its names and demonym) whose government a capital stands for, or []."""
+    country = _CAPITALS.get(name.lower())
+    return country.split("|") if country else []
+
+
 # --- Places --------------------------------------------------------------------------------------
 
 _LOCATIVE_RE = re.compile(r"\b(?:in|at|near|from|to|outside|inside|across|around)\s+(?:the\s+)?((?:[a-z]+\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")

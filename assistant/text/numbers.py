@@ -96,6 +96,8 @@ def is_money(fact: str) -> bool:
     """Can ``fact`` be a sum of money: written with a currency, or a scaled number ("114 billion",
     "10,372 crore") whose currency the sentence may give elsewhere, or a multiplier? Not a quantity of
     something else ("21 exaflops", "1.4 gigawatts", "10,000 jobs")."""
+    if PERCENT_RE.fullmatch(fact.strip()):
+        return False  # a share is not a sum: "capped at 30 percent" does not say what is spent
     return bool(AMOUNT_RE.search(fact) or MULTIPLIER_RE.search(fact) or _LAKH_CRORE_RE.search(fact))
 
 
