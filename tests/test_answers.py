@@ -378,6 +378,7 @@ def test_a_capital_is_a_subject_only_where_it_is_a_place():
     from assistant.text.names import capital_of
 
     assert "Japan" in capital_of("Tokyo") and capital_of("Bromont") == []
+    assert [capital_of(n) for n in analyse("How much did the Hague pay ASML?").names] == [["Netherlands", "Dutch"], []]
     assert question_subjects(analyse("How much did Tokyo commit to Rapidus?")) == ["Rapidus"]
     assert "Abu Dhabi" in question_subjects(analyse("How big is the AI campus in Abu Dhabi?"))
 

@@ -55,7 +55,7 @@ _CAPITALS = {
     "brussels": "EU|European Union|European Commission|Europe|European",
     "berlin": "Germany|German", "paris": "France|French", "london": "Britain|British|UK|U.K.|United Kingdom",
     "whitehall": "Britain|British|UK|U.K.|United Kingdom", "westminster": "Britain|British|UK|U.K.|United Kingdom",
-    "the hague": "Netherlands|Dutch", "amsterdam": "Netherlands|Dutch", "ottawa": "Canada|Canadian",
+    "hague": "Netherlands|Dutch", "amsterdam": "Netherlands|Dutch", "ottawa": "Canada|Canadian",
     "canberra": "Australia|Australian", "hanoi": "Vietnam|Vietnamese", "kuala lumpur": "Malaysia|Malaysian",
     "jakarta": "Indonesia|Indonesian", "bangkok": "Thailand|Thai", "manila": "Philippines|Philippine|Filipino",
     "rome": "Italy|Italian", "madrid": "Spain|Spanish", "lisbon": "Portugal|Portuguese", "warsaw": "Poland|Polish",
@@ -68,7 +68,8 @@ _CAPITALS = {
 
 
 def capital_of(name: str) -> list[str]:
-    """The country (its names and demonym) whose government a capital stands for, or []."""
+    """The country (its names and demonym) whose government a capital stands for, or []. Names are
+    runs of capitalised words, so "the Hague" is asked as "Hague"."""
     country = _CAPITALS.get(name.lower())
     return country.split("|") if country else []
 
