@@ -501,3 +501,40 @@ def test_a_spec_sheet_row_answers_a_question_about_its_key(tmp_path):
     answer = bot.ask("What process node will the Harbor line use?")
     assert answer.text.startswith("Process node: 2 nanometres"), answer.text
     assert answer.citations[0].quote == "2 nanometres"
+
+
+def _bot_over_reports(tmp_path: Path, reports: dict[str, tuple[str, str]]) -> Assistant:
+    """An assistant over Markdown reports, ``{file name: (publisher, body)}``, ingested."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, (publisher, body) in reports.items():
+        (corpus / name).write_text(f"---\ntitle: {name[:-3]}\npublisher: {publisher}\n---\n\n{body}\n", encoding="utf-8")
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    bot.ingest(progress=False)
+    return bot
+
+
+def test_reports_that_differ_on_the_asked_figure_are_both_cited(tmp_path):
+    bot = _bot_over_reports(tmp_path, {
+        "harbour.md": ("Harbour Wire", "# Second fab\n\nThe second Kumamoto fab will cost 2 trillion yen to build, "
+                                       "the operator said on Monday."),
+        "summit.md": ("Summit Daily", "# Kumamoto expansion\n\nThe second Kumamoto fab will cost 2.2 trillion yen "
+                                      "to build, according to people familiar with the plan."),
+    })
+    answer = bot.ask("How much will the second Kumamoto fab cost to build?")
+    assert answer.text.startswith("The sources differ."), answer.text
+    assert "2 trillion yen" in answer.text and "2.2 trillion yen" in answer.text, answer.text
+    assert {c.source for c in answer.citations} == {"harbour.md", "summit.md"}
+
+
+def test_a_report_counting_another_kind_of_job_does_not_disagree(tmp_path):
+    # "How many construction jobs": the other report's count of plant staff is no rival figure.
+    bot = _bot_over_reports(tmp_path, {
+        "harbour.md": ("Harbour Wire", "# Second fab\n\nBuilding the second Kumamoto fab will create about 3,000 "
+                                       "construction jobs, the operator said on Monday."),
+        "summit.md": ("Summit Daily", "# Kumamoto expansion\n\nThe second Kumamoto fab will create 1,700 jobs "
+                                      "once it runs, according to people familiar with the plan."),
+    })
+    answer = bot.ask("How many construction jobs will the second Kumamoto fab create?")
+    assert not answer.abstained and "3,000" in answer.text, answer.text
+    assert not answer.text.startswith("The sources differ"), answer.text

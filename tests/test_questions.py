@@ -25,7 +25,7 @@ from assistant.ask.questions import (
     counted_noun,
 )
 from assistant.ask.scope import find_publisher
-from assistant.text.names import is_demonym, person_names
+from assistant.text.names import is_demonym, name_runs, person_names
 from assistant.text.numbers import amounts, dates, numbers
 from assistant.text.quantities import quantities
 
@@ -72,6 +72,8 @@ from assistant.text.quantities import quantities
         ("To which years were the two plants pushed back?", DATE),  # the plural asks when as well
         ("Which companies receive the grants?", ENTITY),
         ("What fraction of the plant's cost does the state pay?", PERCENT),
+        ("What are the annual sales of the CSconnected cluster?", AMOUNT),  # sales and turnover are sums
+        ("What turnover did the foundry report?", AMOUNT),
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -88,6 +90,8 @@ def test_the_asked_type_follows_the_head_noun(question, kind):
         # a day of the month counts nothing; a unit may follow a figure unspaced
         ("Trump spoke on March 4 and on 24 May to 300 lawmakers.", ["300"]),
         ("It starts at 100MW and grows to 500MW.", ["100", "500"]),
+        # a number joined to a word is part of a name, no count
+        ("Israel-1, built after COVID-19, holds 3 racks.", ["3"]),
     ],
 )
 def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
@@ -427,3 +431,9 @@ def test_a_fiscal_year_is_a_date():
     assert type_facts(DATE, "Support runs through FY2030, the ministry said.") == ["FY2030"]
     assert analyse("How much will be spent by FY2030?").names == ["2030"]
     assert quantities("tennis 5 courts") == [(5.0, "")]  # "ten" inside a word is no number
+
+
+def test_a_quarter_or_half_year_is_no_part_of_a_name():
+    # "Tower Semiconductor Q1 2025 revenue": a report writes "the first quarter", never "Tower Semiconductor Q1".
+    assert analyse("Tower Semiconductor Q1 2025 revenue guidance").names == ["Tower Semiconductor", "2025"]
+    assert name_runs("Sales in H2 rose at Rapidus.") == ["Rapidus"]

@@ -90,10 +90,11 @@ class SoftMatcher:
     def matches(self, lexicon: dict[str, str]) -> dict[str, float]:
         out: dict[str, float] = {}
         pending = []
+        joined = " ".join(lexicon)  # one substring test rules most compounds out before the word-by-word one
         for t in self.terms:
             if t in lexicon:
                 out[t] = 1.0
-            elif len(t) >= 4 and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t)) for w in lexicon):
+            elif len(t) >= 4 and t in joined and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t)) for w in lexicon):
                 out[t] = 0.9
             elif t in self.surface and not t.isdigit():
                 pending.append(t)

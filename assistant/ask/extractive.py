@@ -16,10 +16,9 @@ from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation
 from assistant.ask.calibration import Calibration
-from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, CandidateBuilder, clean
+from assistant.ask.candidates import Candidate, CandidateBuilder, clean
 from assistant.ask.evidence import Evidence
-from assistant.ask.measures import PERIOD_RES
-from assistant.ask.name_checks import ALONE_RE, owner_of, question_subjects, stated_alone
+from assistant.ask.figure_checks import in_terms, of_what_is_asked
 from assistant.ask.questions import AMOUNT, DATE, NUMBER, PERCENT, ParsedQuestion
 from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore
@@ -33,7 +32,6 @@ FIGURES = {AMOUNT, NUMBER, PERCENT, DATE}
 
 
 SAME_SUBJECT = 4.0  # ranker logits per unit of cosine between two sentences' vectors
-SAME_MEASURE = 0.75  # how closely a passage's word must match the measure a figure question asks for
 
 
 def _similarity(a: Candidate, b: Candidate) -> float:
@@ -110,7 +108,7 @@ class ExtractiveAnswerer:
         chosen = choose(question, candidates, stats, self.calibration)
         if chosen is None:
             return self._abstain(question, best)
-        other = self._disagreeing(question, candidates, chosen)
+        other = self._disagreeing(question, candidates, chosen, stats)
         if other is not None:
             return self._compose(question, [(chosen, question), (other, question)], disagree=True)
         picked = [(chosen, question)]
@@ -155,7 +153,7 @@ class ExtractiveAnswerer:
     # --- scoring -------------------------------------------------------------------------------
 
     def _disagreeing(
-        self, question: ParsedQuestion, cands: list[Candidate], first: Candidate
+        self, question: ParsedQuestion, cands: list[Candidate], first: Candidate, stats: CorpusStats
     ) -> Candidate | None:
         """A sentence of another document giving a different figure for what is asked, when it is
         nearly as good evidence: reports disagree, and the answer must say so, citing both."""
@@ -164,9 +162,8 @@ class ExtractiveAnswerer:
         figures = _values(first.facts)
         source = first.doc.metadata["source"]
         kinds = _kinds(first.facts)
-        pool = [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
-                and _kinds(c.facts) & kinds and in_terms(c, question)
-                and (not question.attribute or _measures(c, question.attribute))]
+        pool = of_what_is_asked(question, [c for c in cands if c.doc.metadata["source"] != source and c.facts and c.names_ok
+                                           and _kinds(c.facts) & kinds], stats)
         if not pool:
             return None
         # Of the other reports' figures, the one stated about the same thing as the first: the
@@ -210,7 +207,12 @@ class ExtractiveAnswerer:
         for n, ((c, asked), text, limit) in enumerate(zip(picked, shown, limits), start=1):
             if len(text.split()) > limit and len(clean(c.quote).split()) >= 3:
                 text = clean(c.quote)  # a table row that does not fit is shown as its cell
-            said = self._trim(text, asked, c.facts, limit)
+            # Of reports that differ, each is shown with the figure the other does not give.
+            facts = c.facts
+            if disagree:
+                theirs = _values(picked[2 - n][0].facts)  # the other report's
+                facts = tuple(f for f in c.facts if not _values((f,)) <= theirs) or c.facts
+            said = self._trim(text, asked, facts, limit)
             parts.append(f"{_who(c.doc)}: {said} [{n}]" if disagree else f"{said} [{n}]")
             citations.append(Citation.from_chunk(n, c.doc, c.start, c.end, c.quote or c.text, c.relevance))
         text = ("The sources differ. " if disagree else "") + " ".join(parts)
@@ -261,17 +263,6 @@ class ExtractiveAnswerer:
         return Answer(question=question.text, text=text, abstained=True, citations=[])
 
 
-def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
-    """Does the sentence give its figure in the terms asked: an amount in the asked currency (asked
-    "in US dollars", the yuan figure alone does not answer), a rate per the asked period?"""
-    if not (question.currency or question.period):
-        return True
-    text = clean(cand.text)
-    if question.currency and not any(unit == question.currency for _, unit in quantities(text)):
-        return False
-    return not question.period or bool(PERIOD_RES[question.period].search(text.lower()))
-
-
 _UNIT_GLUED_RE = re.compile(r"(?<=\d)[A-Za-z]{1,3}$")
 _JOINS_FIGURES = {"to", "and", "-", "–", "of", "or", "from"}
 
@@ -285,19 +276,6 @@ def _figure_goes_on(words: list[str], i: int) -> bool:
     if figure(word):
         return figure(last) or last.lower() in _JOINS_FIGURES
     return figure(last) and word.lower() in _JOINS_FIGURES and i + 1 < len(words) and figure(words[i + 1])
-# Units that only a capacity is given in: a plant's power or a fab's throughput ("500MW", "50,000 wafers a month").
-_CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
-
-
-def _measures(cand: Candidate, attribute: str) -> bool:
-    """Does the sentence's passage name what a figure question measures, in its word or a close one?
-    A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
-    jobs"), a capacity by a unit only capacities come in ("500MW")."""
-    if cand.context_matched.get(attribute, 0.0) >= SAME_MEASURE:
-        return True
-    if attribute == "capac" and _CAPACITY_UNIT_RE.search(cand.text):
-        return True
-    return attribute in HEADCOUNT_STEMS and not HEADCOUNT_STEMS.isdisjoint(cand.context_words)
 
 
 def runner_up(
@@ -355,26 +333,11 @@ def choose(
     best = max(key(c) for c in ([c for c in usable if c.names_near] or usable))
     if question.answer_type:
         # A figure stated by none of the names the question gives its subject is another subject's.
-        typed = [c for c in usable if c.facts and c.names_near]
-        if question.attribute:
-            # The passage must name what is measured, in its word or a close one: a construction cost
-            # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
-            typed = [c for c in typed if _measures(c, question.attribute)]
-        if ALONE_RE.search(question.text):
-            # "X itself", "on its own": X's own share, not a figure for several together.
-            owner = owner_of(question.text, question_subjects(question, stats))
-            typed = [c for c in typed if stated_alone(owner, c.text)]
-        if question.kind_of:
-            # "How many construction jobs": a count of another kind of job is a near-miss.
-            typed = [c for c in typed if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]
-        if question.portion:
-            # The part a share is asked of must be named where its figure stands: by its most specific word.
-            part = max(question.portion, key=stats.weight)
-            typed = [c for c in typed if c.matched.get(part, 0.0) >= SAME_MEASURE]
+        typed = of_what_is_asked(question, [c for c in usable if c.facts and c.names_near], stats)
         # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
         # A person named in the asked role (``candidates``: the role stands by the name) needs no margin.
         margin = 0.0 if question.person else calibration.relative_margin
-        typed = [c for c in typed if in_terms(c, question) and key(c) >= margin * best]
+        typed = [c for c in typed if key(c) >= margin * best]
         if not typed:
             return None
         top = typed[0]

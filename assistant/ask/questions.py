@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.ask.measures import asked_currency, asked_period, asked_portion, without_currency
 from assistant.text.names import (
@@ -46,7 +47,7 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
 # follows it ("What is the investment package focused on?" asks about a package, not an amount).
 # Nouns naming a sum of money: heads of amount questions, and words that make "how much" ask for money.
 _MONEY_NOUNS = ("budget spending investment investments funding subsidy subsidies grant grants loan loans aid price "
-                "cost valuation revenue profit income earnings salary salaries wage wages fee fees money funds")
+                "cost valuation revenue profit income earnings salary salaries wage wages fee fees money funds sales turnover proceeds")
 _HEADS: dict[str, str] = {}
 for _kind, _nouns in (
     (PERSON, "secretary secretaries minister ministers executive executives ceo chief chiefs chairman chairwoman "
@@ -365,6 +366,16 @@ def type_facts(
 ) -> list[str]:
     """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", people's
     names when ``person``, ...)."""
+    return list(_type_facts(kind, text, proper, below_country, person))
+
+
+@lru_cache(maxsize=32768)
+def _type_facts(kind: str | None, text: str, proper: frozenset[str], below_country: bool, person: bool) -> tuple[str, ...]:
+    # Cached: the same passages' sentences are read again for question after question.
+    return tuple(_find_facts(kind, text, proper, below_country, person))
+
+
+def _find_facts(kind: str | None, text: str, proper: frozenset[str], below_country: bool, person: bool) -> list[str]:
     if kind == AMOUNT:
         return amounts(text)
     if kind == PERCENT:

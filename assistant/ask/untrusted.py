@@ -79,9 +79,11 @@ def _taints_paragraph(text: str, kind: str) -> bool:
     return kind in ("addressed", "role") or bool(_POINTS_AROUND.search(_normalise(text)))
 
 
-def instruction_spans(body: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def instruction_spans(body: str) -> tuple[tuple[int, int], ...]:
     """(start, end) offsets in ``body`` of the text to mask: instruction sentences, and the whole
-    paragraph of one that is addressed to an AI or points at its neighbours."""
+    paragraph of one that is addressed to an AI or points at its neighbours. Cached: the same
+    passages come back question after question, and splitting them is most of a question's cost here."""
     spans: list[tuple[int, int]] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", body)]
     for lo, hi in paragraphs:
@@ -94,7 +96,7 @@ def instruction_spans(body: str) -> list[tuple[int, int]]:
                 spans = [sp for sp in spans if not lo <= sp[0] < hi] + [(lo, hi)]
                 break
             spans.append((s.start, s.end))
-    return spans
+    return tuple(spans)
 
 
 def _section_addressed(doc: Document) -> bool:

@@ -9,6 +9,8 @@ from functools import lru_cache
 from assistant.text.numbers import MONTH_NAMES
 from assistant.text.words import FOOTNOTE_RE, STOPWORDS, stem
 
+_PERIOD_RE = re.compile(r"Q[1-4]|H[12]")
+
 
 def name_runs(text: str, proper: frozenset[str] = frozenset()) -> list[str]:
     """Runs of capitalised words (names of people, firms, places), e.g. "Seth Hays", "TSMC".
@@ -23,7 +25,8 @@ def name_runs(text: str, proper: frozenset[str] = frozenset()) -> list[str]:
         raw = m.group(0)
         token = raw.strip("\"'“”‘’()[],;:!?.")
         core = re.sub(r"(?:'s|’s)$", "", token)
-        is_cap = bool(core) and core[0].isupper() and core.lower() not in STOPWORDS
+        # A quarter or half-year ("Q1", "H2") says when, not who: "Tower Semiconductor Q1 2025".
+        is_cap = bool(core) and core[0].isupper() and core.lower() not in STOPWORDS and not _PERIOD_RE.fullmatch(core)
         brk = raw[-1:] in ",;:!?.)\"'”’" or core != token
         tokens.append((core, is_cap, sentence_start, brk))
         sentence_start = raw.rstrip("\"'”’)]") .endswith((".", "!", "?"))

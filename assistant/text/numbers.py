@@ -111,6 +111,8 @@ def numbers(text: str) -> list[str]:
         scaled.get(m.start(), m.group(0))
         for m in NUMBER_RE.finditer(text)
         if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in skip)
+        # A number joined to a word is part of a name ("Israel-1", "COVID-19", "F-35"), no count.
+        and not re.search(r"[A-Za-z]-$", text[: m.start()])
         and not (m.group(0).lower() == "one" and text[m.end() : m.end() + 3].lower() == " of")
     ]
 

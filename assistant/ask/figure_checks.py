@@ -1,0 +1,65 @@
+"""Does a sentence's figure measure what a figure question asks, as asked? The measure it names
+("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
+of "X itself", the currency and period asked in. A neighbouring figure that fails one of these is a
+near-miss, for the first answer and for a disagreeing report's figure alike (``extractive``)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, clean
+from assistant.ask.measures import PERIOD_RES
+from assistant.ask.name_checks import ALONE_RE, owner_of, question_subjects, stated_alone
+from assistant.ask.questions import ParsedQuestion
+from assistant.text.quantities import quantities
+from assistant.text.stats import CorpusStats
+
+SAME_MEASURE = 0.75  # how closely a passage's word must match the measure a figure question asks for
+
+
+def in_terms(cand: Candidate, question: ParsedQuestion) -> bool:
+    """Does the sentence give its figure in the terms asked: an amount in the asked currency (asked
+    "in US dollars", the yuan figure alone does not answer), a rate per the asked period?"""
+    if not (question.currency or question.period):
+        return True
+    text = clean(cand.text)
+    if question.currency and not any(unit == question.currency for _, unit in quantities(text)):
+        return False
+    return not question.period or bool(PERIOD_RES[question.period].search(text.lower()))
+
+
+# Units that only a capacity is given in: a plant's power or a fab's throughput ("500MW", "50,000 wafers a month").
+_CAPACITY_UNIT_RE = re.compile(r"\d\s*(?:[kMGT]W|[kMGT]Wh)\b|\b(?:kilo|mega|giga)watts?\b|\bwafers?(?:\s+starts)?\s+(?:a|per|each)\s+(?:month|year)\b")
+
+
+def _measures(cand: Candidate, attribute: str) -> bool:
+    """Does the sentence's passage name what a figure question measures, in its word or a close one?
+    A head count is named by any word that counts heads ("employ about 1,500 people" for "how many
+    jobs"), a capacity by a unit only capacities come in ("500MW")."""
+    if cand.context_matched.get(attribute, 0.0) >= SAME_MEASURE:
+        return True
+    if attribute == "capac" and _CAPACITY_UNIT_RE.search(cand.text):
+        return True
+    return attribute in HEADCOUNT_STEMS and not HEADCOUNT_STEMS.isdisjoint(cand.context_words)
+
+
+def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> list[Candidate]:
+    """The sentences whose figure measures what is asked, as asked: a neighbouring figure (another
+    kind of job, the whole where a part is asked) is a near-miss, in the first answer and in a
+    disagreeing report's alike."""
+    if question.attribute:
+        # The passage must name what is measured, in its word or a close one: a construction cost
+        # (near "budget" at 0.63) is no answer to "what budget". 0.65 to 1.0 measured alike.
+        cands = [c for c in cands if _measures(c, question.attribute)]
+    if ALONE_RE.search(question.text):
+        # "X itself", "on its own": X's own share, not a figure for several together.
+        owner = owner_of(question.text, question_subjects(question, stats))
+        cands = [c for c in cands if stated_alone(owner, c.text)]
+    if question.kind_of:
+        # "How many construction jobs": a count of another kind of job is a near-miss.
+        cands = [c for c in cands if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]
+    if question.portion:
+        # The part a share is asked of must be named where its figure stands: by its most specific word.
+        part = max(question.portion, key=stats.weight)
+        cands = [c for c in cands if c.matched.get(part, 0.0) >= SAME_MEASURE]
+    return [c for c in cands if in_terms(c, question)]
