@@ -74,6 +74,8 @@ from assistant.text.quantities import quantities
         ("What fraction of the plant's cost does the state pay?", PERCENT),
         ("What are the annual sales of the CSconnected cluster?", AMOUNT),  # sales and turnover are sums
         ("What turnover did the foundry report?", AMOUNT),
+        ("Which Israeli outlet first reported the pause?", ENTITY),  # an adverb between the head and its verb
+        ("Which company later joined the consortium?", ENTITY),
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -428,7 +430,7 @@ def test_shekels_and_zloty_are_money_and_words_hide_no_number():
 def test_a_fiscal_year_is_a_date():
     from assistant.ask.questions import type_facts
 
-    assert type_facts(DATE, "Support runs through FY2030, the ministry said.") == ["FY2030"]
+    assert type_facts(DATE, "Support runs through FY2030, the ministry said.") == ("FY2030",)
     assert analyse("How much will be spent by FY2030?").names == ["2030"]
     assert quantities("tennis 5 courts") == [(5.0, "")]  # "ten" inside a word is no number
 

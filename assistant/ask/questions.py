@@ -81,6 +81,9 @@ _POSSESSIVE_RE = re.compile(r"(?:'s|’s|s'|s’)$")
 _WH_PHRASE_RE = re.compile(r"\b(what|which)\s+((?:[\w'’&.$/-]+\s*){1,8})", re.I)
 
 
+_VERB_ADVERBS = frozenset("first also later initially originally recently eventually finally then still already jointly".split())
+
+
 def _verb_like(word: str) -> bool:
     low = word.lower()
     return low.endswith("ed") or low in _IRREGULAR_VERBS or (low.endswith("s") and not low.endswith("ss") and low not in _HEADS)
@@ -126,7 +129,9 @@ def _head_type(question: str) -> tuple[int, str] | None:
     for words_ in ([phrase[owner + 1 :], phrase] if owner >= 0 else [phrase]):
         for i in range(len(words_) - 1, -1, -1):
             kind = _HEADS.get(words_[i].lower())
-            if kind and (i == len(words_) - 1 or _verb_like(words_[i + 1]) or _plural_then_verb(words_, i)):
+            # An adverb may stand between the head and its verb ("Which outlet first reported ...").
+            after = words_[i + 2 :] if i + 1 < len(words_) and words_[i + 1].lower() in _VERB_ADVERBS else words_[i + 1 :]
+            if kind and (not after or _verb_like(after[0]) or _plural_then_verb(words_, i)):
                 return start, kind
     return None
 
@@ -361,17 +366,12 @@ def is_follow_up(question: str, n_terms: int) -> bool:
     return bool(REFERRING_RE.search(question)) or n_terms <= 2
 
 
+@lru_cache(maxsize=32768)
 def type_facts(
     kind: str | None, text: str, proper: frozenset[str] = frozenset(), below_country: bool = False, person: bool = False,
-) -> list[str]:
+) -> tuple[str, ...]:
     """Facts of the asked type found in ``text`` (amounts for "how much", names for "who", people's
-    names when ``person``, ...)."""
-    return list(_type_facts(kind, text, proper, below_country, person))
-
-
-@lru_cache(maxsize=32768)
-def _type_facts(kind: str | None, text: str, proper: frozenset[str], below_country: bool, person: bool) -> tuple[str, ...]:
-    # Cached: the same passages' sentences are read again for question after question.
+    names when ``person``, ...). Cached: the same passages' sentences come back question after question."""
     return tuple(_find_facts(kind, text, proper, below_country, person))
 
 
