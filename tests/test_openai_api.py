@@ -247,8 +247,7 @@ def test_no_key_off_loopback_refuses_every_request():
     class Bot:  # never asked: the key check comes first
         settings = type("S", (), {"max_question_chars": 2000, "max_history_turns": 20, "max_history_chars": 4000})()
 
-    app = FastAPI()
-    openai_api.install(app, Bot(), api_key=None, open_api=False)
+    app = FastAPI(routes=openai_api.routes(Bot(), api_key=None, open_api=False))
     resp = TestClient(app).post("/v1/chat/completions", json={"messages": [{"role": "user", "content": TSMC}]})
     assert resp.status_code == 401 and "--api-key" in resp.json()["error"]["message"]
 

@@ -285,11 +285,8 @@ def router(bot: "Assistant", api_key: str | None, open_api: bool, model: str = M
     return api
 
 
-def install(app: Any, bot: "Assistant", api_key: str | None, open_api: bool) -> None:
-    """Add the ``/v1`` routes to Gradio's FastAPI ``app``, ahead of its own routes so that none of
-    Gradio's path patterns can shadow them."""
-    before = len(app.router.routes)
-    app.include_router(router(bot, api_key, open_api))
-    added = app.router.routes[before:]
-    del app.router.routes[before:]
-    app.router.routes[0:0] = added
+def routes(bot: "Assistant", api_key: str | None, open_api: bool) -> list:
+    """The ``/v1`` routes, for the app to be created with (``FastAPI(routes=...)``): registered before
+    Gradio's own, so none of its path patterns can shadow them, and served from the first request on
+    (added after the server starts, a client that saw the page could still meet a 404 on ``/v1``)."""
+    return list(router(bot, api_key, open_api).routes)

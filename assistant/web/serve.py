@@ -160,13 +160,12 @@ def start(
             mcp_server=False,
             max_file_size=MAX_UPLOAD_BYTES,
             # security headers and CSP, login back-off, upload and body limits
-            app_kwargs={"middleware": middleware()},
+            # The OpenAI-compatible API on the same port: open where the page is open without a
+            # login (loopback, or --no-auth), else only with the API key.
+            app_kwargs={"middleware": middleware(), "routes": openai_api.routes(bot, api_key, open_api=credentials is None)},
         )
     except OSError as exc:
         raise AssistantError(f"Cannot serve on {host}:{port} ({exc}); pick another port with --port.") from exc
-    # The OpenAI-compatible API on the same port: open where the page is open without a login
-    # (loopback, or --no-auth), else only with the API key.
-    openai_api.install(demo.app, bot, api_key, open_api=credentials is None)
     if watcher is not None:
         watcher.start()
     shown = f"[{host}]" if ":" in host else host
