@@ -4,6 +4,7 @@ the LLM verifier."""
 from __future__ import annotations
 
 import re
+from string import ascii_letters
 
 from assistant.text.quantities import CURRENCY_WORDS
 from assistant.text.words import STOPWORDS
@@ -112,7 +113,7 @@ def numbers(text: str) -> list[str]:
         for m in NUMBER_RE.finditer(text)
         if not YEAR_RE.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in skip)
         # A number joined to a word is part of a name ("Israel-1", "COVID-19", "F-35"), no count.
-        and not re.search(r"[A-Za-z]-$", text[: m.start()])
+        and not (m.start() >= 2 and text[m.start() - 1] == "-" and text[m.start() - 2] in ascii_letters)
         and not (m.group(0).lower() == "one" and text[m.end() : m.end() + 3].lower() == " of")
     ]
 
