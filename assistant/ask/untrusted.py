@@ -83,7 +83,7 @@ def _taints_paragraph(text: str, kind: str) -> bool:
 def instruction_spans(body: str) -> tuple[tuple[int, int], ...]:
     """(start, end) offsets in ``body`` of the text to mask: instruction sentences, and the whole
     paragraph of one that is addressed to an AI or points at its neighbours. Cached: the same
-    passages come back question after question, and splitting them is most of a question's cost here."""
+    passages come back question after question, and splitting them into sentences costs a tenth of a warm question."""
     spans: list[tuple[int, int]] = []
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", body)]
     for lo, hi in paragraphs:
