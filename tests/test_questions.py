@@ -325,6 +325,8 @@ def test_names_of_people_are_told_from_titles_firms_and_places(text, people):
     [
         ("Who is the plant manager of the Kumamoto fab?", True),
         ("Which minister announced the subsidy?", True),
+        ("Which federal deputy proposed the chips bill?", True),  # a legislator is a person
+        ("Which legislators backed the grant?", True),
         ("Who chairs the joint venture?", True),
         ("Who is the biggest shareholder in the fund?", False),  # an organisation may answer
         ("Whose chips will the fab make?", False),

@@ -53,7 +53,8 @@ for _kind, _nouns in (
     (PERSON, "secretary secretaries minister ministers executive executives ceo chief chiefs chairman chairwoman "
              "chairperson president premier official officials founder founders leader leaders director directors "
              "governor spokesperson spokesman spokeswoman commissioner lawmaker lawmakers senator senators politician "
-             "researcher researchers scientist scientists professor analyst analysts economist economists ambassador mayor"),
+             "researcher researchers scientist scientists professor analyst analysts economist economists ambassador mayor "
+             "deputy deputies legislator legislators congressman congresswoman"),
     (ENTITY, "company companies firm firms bank banks agency agencies institution institutions institute ministry "
            "regulator partner partners customer customers supplier suppliers manufacturer manufacturers maker makers "
            "chipmaker chipmakers foundry foundries operator operators subsidiary subsidiaries consortium startup startups "

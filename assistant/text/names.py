@@ -162,7 +162,7 @@ _TITLES = frozenset(
     representative rep mayor premier chancellor commissioner ambassador spokesperson spokesman spokeswoman
     dr mr mrs ms prof professor sir dame lord king queen prince princess sheikh emir crown minister-president
     head manager member speaker leader secretary-general auditor judge justice author analyst economist
-    researcher scientist lawmaker official politician""".split()
+    researcher scientist lawmaker legislator congressman congresswoman official politician""".split()
 )
 ROLE_WORDS = _TITLES  # a question naming one of these asks for a person ("Who is the plant manager ...")
 # Roles that any title fills: "Which executive ..." is answered by a "president of" or a "chief".
