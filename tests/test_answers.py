@@ -538,3 +538,21 @@ def test_a_report_counting_another_kind_of_job_does_not_disagree(tmp_path):
     answer = bot.ask("How many construction jobs will the second Kumamoto fab create?")
     assert not answer.abstained and "3,000" in answer.text, answer.text
     assert not answer.text.startswith("The sources differ"), answer.text
+
+
+def test_a_figure_only_pledged_does_not_answer_what_has_been_paid_so_far(tmp_path):
+    # Asked what has happened ("so far", "actually"), a plan or pledge is the neighbouring fact; a
+    # figure stated as done answers.
+    bot = _bot_over(tmp_path, "grant.md",
+                    "# Kyushu packaging grant\n\nThe prefecture agreed to pay Orion Packaging a grant of 30 billion "
+                    "yen for its new test plant in Oita, in instalments tied to hiring milestones.\n\nThe plant is "
+                    "due to open in 2027 with 800 workers.\n")
+    assert "30 billion yen" in bot.ask("How big is the grant the prefecture agreed to pay Orion Packaging?").text
+    answer = bot.ask("How much of the grant has the prefecture actually paid Orion Packaging so far?")
+    assert answer.abstained and not answer.citations, answer.text
+    (bot.settings.corpus_dir / "update.md").write_text(
+        "# Orion Packaging update\n\nThe prefecture has paid Orion Packaging 8 billion yen of the grant so far.\n",
+        encoding="utf-8")
+    bot.ingest(progress=False)
+    answer = bot.ask("How much of the grant has the prefecture actually paid Orion Packaging so far?")
+    assert not answer.abstained and "8 billion yen" in answer.text, answer.text

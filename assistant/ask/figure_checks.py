@@ -1,6 +1,7 @@
 """Does a sentence's figure measure what a figure question asks, as asked? The measure it names
 ("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
-of "X itself", the currency and period asked in. A neighbouring figure that fails one of these is a
+of "X itself", the currency and period asked in, and, asked what has happened, a figure stated as
+done rather than only planned. A neighbouring figure that fails one of these is a
 near-miss, for the first answer and for a disagreeing report's figure alike (``extractive``)."""
 
 from __future__ import annotations
@@ -43,6 +44,29 @@ def _measures(cand: Candidate, attribute: str) -> bool:
     return attribute in HEADCOUNT_STEMS and not HEADCOUNT_STEMS.isdisjoint(cand.context_words)
 
 
+# A question about what has happened ("paid so far", "actually spent", "delivered to date") is not
+# answered by a figure stated only as a plan, pledge or target: that is the neighbouring fact.
+_ASKS_ACTUAL_RE = re.compile(r"\b(?:so far|to date|thus far|until now|actually|in practice|already)\b", re.I)
+_PLANNED_RE = re.compile(
+    r"\b(?:targets?|goals?|aims?|aiming|plans?|planned|pledged?|pledges|promised?|agreed to|commits?|committing|"
+    r"will|would|could|expects?|expected|intends?|set to|earmark(?:s|ed)?|forecasts?|projected)\b",
+    re.I,
+)
+_HAPPENED_RE = re.compile(
+    r"\b(?:so far|to date|thus far|already|until now)\b|\b(?:has|have|had|was|were)\s+(?:\w+ly\s+)?"
+    r"(?:\w+ed|paid|spent|received|built|made|won|sold|bought|given|put|brought)\b",
+    re.I,
+)
+
+
+def as_happened(cand: Candidate, question: ParsedQuestion) -> bool:
+    """Asked what has happened, does the sentence state its figure as done rather than only planned?"""
+    if not _ASKS_ACTUAL_RE.search(question.text):
+        return True
+    text = clean(cand.text)
+    return not _PLANNED_RE.search(text) or bool(_HAPPENED_RE.search(text))
+
+
 def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> list[Candidate]:
     """The sentences whose figure measures what is asked, as asked: a neighbouring figure (another
     kind of job, the whole where a part is asked) is a near-miss, in the first answer and in a
@@ -62,4 +86,4 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         # The part a share is asked of must be named where its figure stands: by its most specific word.
         part = max(question.portion, key=stats.weight)
         cands = [c for c in cands if c.matched.get(part, 0.0) >= SAME_MEASURE]
-    return [c for c in cands if in_terms(c, question)]
+    return [c for c in cands if in_terms(c, question) and as_happened(c, question)]
