@@ -556,3 +556,16 @@ def test_a_figure_only_pledged_does_not_answer_what_has_been_paid_so_far(tmp_pat
     bot.ingest(progress=False)
     answer = bot.ask("How much of the grant has the prefecture actually paid Orion Packaging so far?")
     assert not answer.abstained and "8 billion yen" in answer.text, answer.text
+
+
+def test_a_month_does_not_say_on_what_date_and_a_kind_stands_by_its_count(tmp_path):
+    bot = _bot_over(tmp_path, "plant.md",
+                    "# Oita test plant\n\nThe prefecture approved the subsidy for Orion Packaging in June 2025, after "
+                    "a year of talks.\n\nThe plant will employ 1,200 people once it runs, and the company also expects "
+                    "extra work for local firms during construction.\n")
+    assert "June 2025" in bot.ask("In which month did the prefecture approve the subsidy for Orion Packaging?").text
+    answer = bot.ask("On what date did the prefecture approve the subsidy for Orion Packaging?")
+    assert answer.abstained and not answer.citations, answer.text
+    assert "1,200" in bot.ask("How many people will the Oita test plant employ?").text
+    answer = bot.ask("How many construction jobs will the Oita test plant create?")
+    assert answer.abstained and not answer.citations, answer.text

@@ -1,7 +1,7 @@
 """Does a sentence's figure measure what a figure question asks, as asked? The measure it names
 ("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
-of "X itself", the currency and period asked in, and, asked what has happened, a figure stated as
-done rather than only planned. A neighbouring figure that fails one of these is a
+of "X itself", the currency and period asked in, a day where "what date" is asked, and, asked what
+has happened, a figure stated as done rather than only planned. A neighbouring figure that fails one of these is a
 near-miss, for the first answer and for a disagreeing report's figure alike (``extractive``)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from assistant.ask.name_checks import ALONE_RE, owner_of, question_subjects, sta
 from assistant.ask.questions import ParsedQuestion
 from assistant.text.quantities import quantities
 from assistant.text.stats import CorpusStats
+from assistant.text.words import stem, words
 
 SAME_MEASURE = 0.75  # how closely a passage's word must match the measure a figure question asks for
 
@@ -59,6 +60,25 @@ _HAPPENED_RE = re.compile(
 )
 
 
+# "On what date", "which day": a month or a year alone does not say it.
+_ASKS_DAY_RE = re.compile(r"\b(?:what|which) (?:date|day)\b", re.I)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
+
+
+def _kind_by_its_figure(cand: Candidate, kinds: list[str]) -> bool:
+    """Where the sentence uses the kind's own word, it stands within a few words of a figure: "3,000
+    construction jobs", not "1,600 jobs ... indirect work in construction"."""
+    tokens = [t.lower() for t in words(clean(cand.text))]
+    stated = {w.lower() for fact in cand.facts for w in words(fact)}
+    figures = [i for i, t in enumerate(tokens) if t in stated]
+    for kind in kinds:
+        at = [i for i, t in enumerate(tokens) if stem(t) == kind]
+        if at and figures and not any(abs(i - j) <= 6 for i in at for j in figures):
+            return False
+    return True
+
+
 def as_happened(cand: Candidate, question: ParsedQuestion) -> bool:
     """Asked what has happened, does the sentence state its figure as done rather than only planned?"""
     if not _ASKS_ACTUAL_RE.search(question.text):
@@ -81,7 +101,10 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         cands = [c for c in cands if stated_alone(owner, c.text)]
     if question.kind_of:
         # "How many construction jobs": a count of another kind of job is a near-miss.
-        cands = [c for c in cands if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)]
+        cands = [c for c in cands if all(c.matched.get(k, 0.0) >= SAME_MEASURE for k in question.kind_of)
+                 and _kind_by_its_figure(c, question.kind_of)]
+    if _ASKS_DAY_RE.search(question.text):
+        cands = [c for c in cands if _DAY_RE.search(" ".join(c.facts))]
     if question.portion:
         # The part a share is asked of must be named where its figure stands: by its most specific word.
         part = max(question.portion, key=stats.weight)
