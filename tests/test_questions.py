@@ -9,6 +9,7 @@ import json
 import pytest
 
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
+from assistant.ask.measures import asked_currency
 from assistant.ask.noise import strip_noise
 from assistant.ask.parts import parts_of, split_coordinated
 from assistant.ask.questions import (
@@ -106,14 +107,34 @@ def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
         # a currency written as letters before the figure ("RM", "Rs"), crores and lakhs as its scale
         ("The NSS set a goal of at least RM500 billion in investment.", ["RM500 billion"]),
         ("Investment in the unit is put at Rs 7,600 crore.", ["Rs 7,600 crore"]),
-        ("It costs ₹76,000 crore and US$7 billion.", ["₹76,000 crore", "$7 billion"]),
+        ("It costs ₹76,000 crore and US$7 billion.", ["₹76,000 crore", "US$7 billion"]),
         ("The form 5 filing came in March.", []),
-        ("The grant is NIS 11.1 billion, or US$3.12 billion.", ["NIS 11.1 billion", "$3.12 billion"]),
+        ("The grant is NIS 11.1 billion, or US$3.12 billion.", ["NIS 11.1 billion", "US$3.12 billion"]),
+        # letters naming the dollar ("R$" is Brazil's real), ISO codes of other currencies, their names
+        ("Ceitec got R$220 million; the foundation gave DKK 600m.", ["R$220 million", "DKK 600m"]),
         ("The budget sets aside JPY 1.2 trillion and USD 500 million.", ["JPY 1.2 trillion", "USD 500 million"]),
     ],
 )
 def test_amounts_read_letter_currencies_and_indian_scales(text, money):
     assert [a for a in amounts(text) if not a[0].isdigit()] == money  # amounts led by their currency
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("R$1.8 billion", "brl"), ("20 billion zlotys", "pln"), ("SEK 12.5bn", "sek"), ("12 billion koruna", "czk"),
+     ("S$1 billion", "sgd"), ("$5 billion", "usd")],
+)
+def test_each_currency_is_told_apart(text, unit):
+    assert quantities(text) == [(pytest.approx(quantities(text)[0][0]), unit)]
+
+
+@pytest.mark.parametrize(
+    ("question", "currency"),
+    [("What is the Intel project in Poland worth in zlotys?", "pln"), ("How much is it worth in US dollars?", "usd"),
+     ("How much did it cost in reais?", "brl"), ("Which plant in Dong Nai province got the grant?", None)],
+)
+def test_the_currency_asked_in(question, currency):
+    assert asked_currency(question) == currency
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,14 @@ import re
 from assistant.text.numbers import NUMBER_WORDS
 from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 
+# Currency words as a question names them, in the units of ``text.quantities``.
+_CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
+                "ringgit": "myr", "rupee": "inr", "zloty": "pln", "zlotys": "pln", "reais": "brl", "peso": "mxn",
+                "baht": "thb", "rupiah": "idr", "shekel": "ils", "kronor": "sek", "krona": "sek",
+                "koruna": "czk", "riyal": "sar", "dirham": "aed", "franc": "chf"}
 _ASKED_CURRENCY_RE = re.compile(
     r"\b(?:in|how\s+many)\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
-    r"(dollars?|yen|euros?|pounds?|yuan|won|ringgit|rupees?|usd)\b", re.I)
-_CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
-                "ringgit": "myr", "rupee": "inr"}
+    r"(" + "|".join(sorted(_CURRENCY_OF, key=len, reverse=True)) + r")s?\b", re.I)
 _DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
 
 
@@ -44,7 +47,7 @@ def asked_currency(question: str) -> str | None:
     m = _ASKED_CURRENCY_RE.search(question)
     if not m:
         return None
-    word = m.group(2).lower().rstrip("s") if m.group(2).lower() != "usd" else "usd"
+    word = m.group(2).lower()
     qualifier = (m.group(1) or "").lower()
     return _DOLLARS_OF.get(qualifier, "usd") if word == "dollar" else _CURRENCY_OF[word]
 

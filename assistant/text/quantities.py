@@ -13,14 +13,23 @@ SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billi
           "trillion": 1e12, "tn": 1e12}
 PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp", "₩": "won", "₹": "inr", "rs": "inr",
                 "rs.": "inr", "rm": "myr", "nis": "ils", "s$": "sgd", "nt$": "twd", "c$": "cad", "a$": "aud", "hk$": "hkd",
-                # ISO codes before the figure ("JPY 1.2 trillion", "USD 500 million")
+                "r$": "brl", "mx$": "mxn", "nz$": "nzd",
+                # ISO codes before the figure ("JPY 1.2 trillion", "USD 500 million", "SEK 12.5bn")
                 "jpy": "yen", "usd": "usd", "eur": "eur", "gbp": "gbp", "cny": "yuan", "rmb": "yuan", "krw": "won",
-                "inr": "inr", "twd": "twd", "sgd": "sgd", "aud": "aud", "cad": "cad", "chf": "chf"}
+                "inr": "inr", "twd": "twd", "sgd": "sgd", "aud": "aud", "cad": "cad", "chf": "chf", "sek": "sek",
+                "nok": "nok", "dkk": "dkk", "pln": "pln", "czk": "czk", "huf": "huf", "brl": "brl", "mxn": "mxn",
+                "thb": "thb", "php": "php", "idr": "idr", "myr": "myr", "vnd": "vnd", "ils": "ils", "sar": "sar",
+                "aed": "aed", "zar": "zar", "nzd": "nzd", "hkd": "hkd"}
+# ISO codes that stand before a figure: the prefixes above of three letters.
+ISO_BEFORE = "|".join(sorted(u for u in PREFIX_UNITS if len(u) == 3 and u.isalpha() and u not in ("nis",)))
 SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
                 "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "ringgit": "myr", "rupees": "inr",
                 "dong": "vnd", "baht": "thb", "shekels": "ils", "shekel": "ils", "zloty": "pln", "rupiah": "idr", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
                 "dirham": "aed", "pesos": "mxn", "francs": "chf", "pound": "gbp", "rupee": "inr", "jpy": "yen",
-                "gbp": "gbp", "cny": "yuan", "krw": "won",
+                "gbp": "gbp", "cny": "yuan", "krw": "won", "zlotys": "pln", "reais": "brl", "koruna": "czk",
+                "kronor": "sek", "krona": "sek", "kroner": "krone", "krone": "krone", "forint": "huf", "rand": "zar",
+                "lira": "try", "peso": "mxn", "sek": "sek", "nok": "nok", "dkk": "dkk", "pln": "pln", "czk": "czk",
+                "brl": "brl", "mxn": "mxn", "thb": "thb", "idr": "idr",
                 "%": "%", "percent": "%",
                 "per cent": "%", "percentage points": "%"}
 # The words after a number that make it money (text.numbers types amounts with the same list).
@@ -32,7 +41,7 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
-    r"(?P<pre>\b(?:us|nt|hk|s|c|a)\$|\brs\.?|\brm|\bnis|\b(?:jpy|usd|eur|gbp|cny|rmb|krw|inr|twd|sgd|aud|cad|chf)(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
+    r"(?P<pre>\b(?:us|nt|hk|s|c|a|r|mx|nz)\$|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
     r"(?:\s?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
