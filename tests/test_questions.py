@@ -401,6 +401,9 @@ def test_the_part_a_share_is_asked_of(question, portion):
         # a place that names a plant, or a company's own name, is the subject, not a description
         ("How many people work at the Dresden fab?", []),
         ("How much did Samsung's Taylor plant cost?", []),
+        # a country's own government is the country, which its reports name; a capital stands for it
+        ("How much did Chile's government commit to chipmaking?", []),
+        ("How much did Beijing's treasury hand over?", ["Beijing"]),
     ],
 )
 def test_names_that_only_describe_an_organisation(question, described):

@@ -235,12 +235,18 @@ _DESCRIBED_NOUNS = (
 )
 _DESCRIBED_RE = re.compile(
     r"(?:\b(?:the|a|an)\s+((?:[A-Z][\w’'.-]*\s+)+)|\b([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)['’]s\s+)"
-    r"(?:[a-z][\w-]*\s+){0,3}?(?:" + _DESCRIBED_NOUNS + r")\b")
+    r"(?:[a-z][\w-]*\s+){0,3}?(" + _DESCRIBED_NOUNS + r")\b")
+_STATE_BODIES = frozenset("ministry regulator treasury government administration agency".split())
 
 
 def descriptive_names(question: str, names: list[str]) -> list[str]:
     """Names that only describe an organisation by its home or kind ("the Dallas analog firm",
     "Seoul's policy financier"): a report names the firm itself ("Texas Instruments"), often
-    without the place, so they are not required in the evidence."""
-    found = {(m.group(1) or m.group(2)).strip() for m in _DESCRIBED_RE.finditer(question)}
+    without the place, so they are not required in the evidence. A country's own government
+    ("Chile's government") is that country, which its reports name."""
+    found = set()
+    for m in _DESCRIBED_RE.finditer(question):
+        name = (m.group(1) or m.group(2)).strip()
+        if not (m.group(3) in _STATE_BODIES and name.lower() in country_names()):
+            found.add(name)
     return [n for n in names if n in found]
