@@ -22,6 +22,8 @@ PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp"
                 "aed": "aed", "zar": "zar", "nzd": "nzd", "hkd": "hkd"}
 # ISO codes that stand before a figure: the prefixes above of three letters.
 ISO_BEFORE = "|".join(sorted(u for u in PREFIX_UNITS if len(u) == 3 and u.isalpha() and u not in ("nis",)))
+# Letters that name a dollar before its sign ("NT$", "S$", "R$"): the prefixes above ending in "$".
+LETTER_DOLLARS = r"\b(?:" + "|".join(sorted(u[:-1] for u in PREFIX_UNITS if len(u) > 1 and u.endswith("$"))) + r")\$"
 SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
                 "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "ringgit": "myr", "rupees": "inr",
                 "dong": "vnd", "baht": "thb", "shekels": "ils", "shekel": "ils", "zloty": "pln", "rupiah": "idr", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
@@ -41,7 +43,7 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
-    r"(?P<pre>\b(?:us|nt|hk|s|c|a|r|mx|nz)\$|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
+    r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
     r"(?:\s?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
