@@ -79,10 +79,8 @@ def _kind_by_its_figure(cand: Candidate, kinds: list[str]) -> bool:
     return True
 
 
-def as_happened(cand: Candidate, question: ParsedQuestion) -> bool:
-    """Asked what has happened, does the sentence state its figure as done rather than only planned?"""
-    if not _ASKS_ACTUAL_RE.search(question.text):
-        return True
+def _stated_as_done(cand: Candidate) -> bool:
+    """Does the sentence state its figure as done rather than only planned?"""
     text = clean(cand.text)
     return not _PLANNED_RE.search(text) or bool(_HAPPENED_RE.search(text))
 
@@ -109,4 +107,6 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         # The part a share is asked of must be named where its figure stands: by its most specific word.
         part = max(question.portion, key=stats.weight)
         cands = [c for c in cands if c.matched.get(part, 0.0) >= SAME_MEASURE]
-    return [c for c in cands if in_terms(c, question) and as_happened(c, question)]
+    if _ASKS_ACTUAL_RE.search(question.text):
+        cands = [c for c in cands if _stated_as_done(c)]
+    return [c for c in cands if in_terms(c, question)]
