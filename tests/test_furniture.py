@@ -18,13 +18,18 @@ CORPORA = Path(__file__).parent / "data" / "corpora"
 DOCS = sorted(p for p in CORPORA.glob("*/docs/*") if p.is_file())
 
 URL_RE = re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|org|net|gov|edu|io|example)\b", re.I)
-HEADER_RE = re.compile(r"^\s*(?:Title|Publisher|Date|Source|URL|Author)\s*:", re.M)
+# A .txt header line; a table row shown with its headers ("Date: 31 July 2025; Event: ...") is content,
+# as in the CI gate's check (tests/test_eval_gate.py).
+HEADER_RE = re.compile(r"^\s*(?:Title|Publisher|Date|Source|URL|Author)\s*:(?![^\n]*; [A-Z][\w ()]*: )", re.M)
 DATELINE_RES = [
     re.compile(r"^[*_]*[A-Z][A-Z.' -]{2,}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*\(", re.M),  # WASHINGTON, Dec 20 (
     re.compile(r"\([^()]{2,40}\)\s+(?:-|–|—)\s"),  # "(Pacific Crest Wire) - "
     re.compile(r"^[*_]+[A-Z][\w ]+,\s*\d{1,2}\s+[A-Z][a-z]+\s+\d{4}"),  # *Phoenix, 15 November 2024
 ]
-BYLINE_RE = re.compile(r"^[*_]*By\s+[A-Z]", re.M)
+# "By Jane Doe", "*By Jane Doe and John Roe*", "By Jane Doe, Staff Reporter": a name alone after "By",
+# not prose that opens with it ("By Nvidia's own count, the deal ...").
+BYLINE_RE = re.compile(
+    r"^[*_]*By\s+[A-Z][\w.-]*(?:\s+(?:[A-Z][\w.-]*|and|&))*\s*[*_]*\s*(?:$|[,|·—–])", re.M)
 
 
 def _chunks(path: Path):

@@ -297,8 +297,10 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
           r"(?:answers?|responses?|repl(?:y|ies)|outputs?|summar(?:y|ies))\b\s*,"),
     # ------------------------------------------------ role play, chat templates, overrides
     _rule("role", r"\bsystem\s+(?:prompt|message|instructions?|override|note|directive)(?!s)\b"),
+    # A chat-template role marker ("System:", "[INST]"), but not a table row shown with its headers
+    # ("Developer: DayOne; Capacity: 72 MW; ..."), whose first column may be headed so.
     _rule("role", r"^\W{0,3}(?:\[|<\|?|<<|#{1,6}\s*)?(?:system|developer|assistant|sys|inst|instructions?)",
-          r"\s*(?:\]|\|?>|>>|:)"),
+          r"\s*(?:\]|\|?>|>>|:(?![^\n]*;\s+[a-z][\w ()/-]*:\s))"),
     _rule("role", r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|",
           r"\[/?INST\]|<</?SYS>>"),
     _rule("role", r"\byou(?:'re|\s+are)\s+(?:now|no longer|henceforth|from now on|hereby)\b|\bfrom now on,?\s+you\b"),
