@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def _one_blas_thread() -> None:
+    """Run numpy's matrix products on one thread. The answerer's are small (a few hundred words by a
+    few terms): more BLAS threads only spin waiting for work, and on a two-core machine that spinning
+    took half the CPU time of a warm question away from the work itself."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
 @dataclass
 class _OpenIndex:
     retriever: "HybridRetriever"
@@ -87,7 +96,6 @@ class Assistant:
         the first one after the switch-over from the new. Ingests of one index run one at a time.
         """
         from assistant.index.ingest import ingest
-
         from assistant.index.manifest import token
 
         # No self._lock here: questions go on while the new collection is built.
@@ -122,6 +130,7 @@ class Assistant:
 
         if self._embeddings is None:
             self._embeddings = embeddings_for(self.settings)
+        _one_blas_thread()
         for attempt in range(2):
             live = open_live(self.settings, self._embeddings, self._build)
             retriever = HybridRetriever(

@@ -15,6 +15,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
+from assistant.ask.matching import SoftMatcher
 from assistant.ask.name_checks import carried_subjects, names_in_report, names_near, names_present, question_subjects
 from assistant.ask.questions import ParsedQuestion, is_role, type_facts
 from assistant.ask.retrieval import CorpusStats
@@ -24,7 +25,7 @@ from assistant.text.names import GENERIC_ROLES, ROLE_WORDS
 from assistant.text.numbers import is_money
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
-from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, content_terms, stem, words
+from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, stem, word_terms, words
 
 
 @dataclass
@@ -67,47 +68,6 @@ def clean(text: str) -> str:
     """Sentence text as shown in an answer: footnote markers and Markdown markup dropped,
     whitespace collapsed."""
     return re.sub(r"\s+", " ", inline_plain(FOOTNOTE_RE.sub("", text).strip())).strip()
-
-
-class SoftMatcher:
-    """Matches question words to evidence words: exactly by stem, by compound ("chips" in
-    "microchips"), or by close meaning (word embeddings, cosine >= NEAR)."""
-
-    NEAR = 0.6
-
-    def __init__(self, embeddings, question: ParsedQuestion, vectors: dict[str, np.ndarray]) -> None:
-        self.embeddings = embeddings
-        self.terms = question.all_terms
-        self.surface = {t: question.surface.get(t, t) for t in question.terms}
-        self._vectors = vectors
-
-    def _vec(self, words: list[str]) -> None:
-        todo = list(dict.fromkeys(w for w in words if w not in self._vectors))
-        if todo:
-            for w, v in zip(todo, self.embeddings.embed_documents(todo)):
-                self._vectors[w] = np.asarray(v)
-
-    def matches(self, lexicon: dict[str, str]) -> dict[str, float]:
-        out: dict[str, float] = {}
-        pending = []
-        joined = " ".join(lexicon)  # one substring test rules most compounds out before the word-by-word one
-        for t in self.terms:
-            if t in lexicon:
-                out[t] = 1.0
-            elif len(t) >= 4 and t in joined and any(len(w) > len(t) and (w.endswith(t) or w.startswith(t)) for w in lexicon):
-                out[t] = 0.9
-            elif t in self.surface and not t.isdigit():
-                pending.append(t)
-        if pending and lexicon:
-            words = [w for w in lexicon.values() if not w.isdigit()]
-            self._vec([self.surface[t] for t in pending] + words)
-            if words:
-                matrix = np.stack([self._vectors[w] for w in words])
-                for t in pending:
-                    sim = float((matrix @ self._vectors[self.surface[t]]).max())
-                    if sim >= self.NEAR:
-                        out[t] = sim
-        return out
 
 
 class CandidateBuilder:
@@ -177,6 +137,8 @@ class CandidateBuilder:
             # earlier turns do not drown out what is asked now.
             qvec = (qvec + np.array(self.embeddings.embed_query(self._expand(question, question.text, stats, evidence_words)))) / 2
         soft = SoftMatcher(self.embeddings, question, self.word_vectors)
+        soft.prepare({w for c in cands for w in lexicon(c.text).values()}
+                     | {w for d in {id(c.doc): c for c in cands}.values() for w in d.context_words.values()}, embed=False)
         previous: Candidate | None = None
         subjects = question_subjects(question, stats)
         carried, carried_in = ([] if subjects else carried_subjects(question)), {}
@@ -382,7 +344,7 @@ def _fact_near_term(cand: Candidate, question: ParsedQuestion, reach: int = 5) -
     asked = {t for t in question.terms if cand.matched.get(t, 0.0) > 0}
     if not asked:
         return False
-    hits = [i for i, tok in enumerate(tokens) if set(content_terms(tok)) & asked]
+    hits = [i for i, tok in enumerate(tokens) if word_terms(tok) & asked]
     for fact in cand.facts:
         first = fact.split()[0] if fact.split() else fact
         for i, tok in enumerate(tokens):

@@ -25,7 +25,7 @@ from assistant.index.sentence_pools import PoolStore
 from assistant.settings import Settings
 from assistant.text.numbers import SCALES, fraction_values, scaled_numbers
 from assistant.text.quantities import quantities
-from assistant.text.words import content_terms
+from assistant.text.words import word_terms
 
 NOT_COVERED = "The sources don't say."
 FIGURES = {AMOUNT, NUMBER, PERCENT, DATE}
@@ -227,7 +227,7 @@ class ExtractiveAnswerer:
         wanted = set(question.all_terms)
         fact_words = {w for f in facts for w in f.split()}
         # A figure glued to its unit ("500MW", "2nm") is still the figure.
-        hits = [3 if _UNIT_GLUED_RE.sub("", w.strip(",.;:()")) in fact_words else 1 if set(content_terms(w)) & wanted else 0
+        hits = [3 if _UNIT_GLUED_RE.sub("", w.strip(",.;:()")) in fact_words else 1 if word_terms(w) & wanted else 0
                 for w in words]
         for i in range(len(words) - 1):
             if hits[i] == 3 and hits[i + 1] < 3:

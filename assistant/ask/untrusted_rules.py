@@ -184,7 +184,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     _rule("addressed", r"[,;]\s*(?:my\s+|dear\s+|the\s+)?(?:ai|a\.i\.|assistant|chat[- ]?bot|bot|model|llm|",
           r"language model|ai (?:model|assistant|system))\s*[:!]|",
           r"[,;]\s*(?:my\s+|dear\s+)?(?:assistant|chat[- ]?bot|bot|llm)\s*,"),
-    _rule("addressed", rf"{_AI_SUBJ}\s+(?:that|which|who)\s+(?:\w+\s+){{0,2}}?(?:this|these)\b"),
+    # "AI models that read this ...". The noun phrase's optional opening words cannot change whether it
+    # matches (``search`` tries every start), and the look-ahead turns most sentences away before the
+    # long list of names for an AI is tried at every word: the dearest rule had cost as much as 30 others.
+    _rule("addressed", r"^(?=.*\b(?:that|which|who)\s+(?:\w+\s+){0,2}?(?:this|these)\b).*?",
+          rf"{_AI}\s+(?:that|which|who)\s+(?:\w+\s+){{0,2}}?(?:this|these)\b"),
     _rule("directive", r"\b(?:under all circumstances|at all times|in all cases|in every case|without exception)\b",
           r"[^.;!?]{0,20}?\b(?:assistants?|chat[- ]?bots?|bots?|llms?|language models?|you)\b"),
     _rule("directive", rf"{_START}{_PRE}(?:begin|start|end|finish|conclude|respond|reply|answer)\s+by\s+",

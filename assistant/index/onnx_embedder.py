@@ -224,6 +224,10 @@ class OnnxEmbeddings(Embeddings):
         tokenizer.no_padding()  # batches are padded here, after sorting by length
         self.tokenizer = tokenizer
         options = ort.SessionOptions()
+        # Idle pool threads otherwise spin for a while after each call, taking the CPU that the answerer's
+        # own Python work needs on a small machine (about a third of a first question's CPU time on two
+        # cores); batches of ingest run as fast without.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if threads:
             options.intra_op_num_threads = threads
         try:

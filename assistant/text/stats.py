@@ -53,13 +53,17 @@ class CorpusStats:
         self.df = df
         self.proper = proper
         self.max_idf = math.log((self.n + 1) / 0.5)
+        self._weights: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
         return math.log((self.n + 1) / (self.df.get(term, 0) + 0.5))
 
     def weight(self, term: str) -> float:
         """Every query word counts; rare ones count more (up to twice as much)."""
-        return 1.0 + max(self.idf(term), 0.0) / self.max_idf
+        w = self._weights.get(term)
+        if w is None:  # asked for every question word of every candidate sentence: computed once a term
+            w = self._weights[term] = 1.0 + max(self.idf(term), 0.0) / self.max_idf
+        return w
 
     def known(self, term: str) -> bool:
         return term in self.df

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.text.words import FOOTNOTE_RE, content_terms, words
+from assistant.text.words import FOOTNOTE_RE, word_terms, words
 
 MAX_WORDS = 5000
 MAX_TEXTS = 2000
@@ -30,7 +30,7 @@ def _lexicon(text: str) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for word in words(FOOTNOTE_RE.sub("", text)):
         for w in (*word.split("-"), word) if "-" in word else (word,):
-            for t in content_terms(w):
+            for t in word_terms(w):
                 out.setdefault(t, w.lower())
     return tuple(out.items())
 

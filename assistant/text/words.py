@@ -75,6 +75,13 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
+def word_terms(word: str) -> frozenset[str]:
+    """``content_terms`` of one word or token, cached: answering asks it of every word of every candidate
+    sentence, and the same words come back question after question."""
+    return frozenset(content_terms(word))
+
+
 # Words that refer back to something named earlier: a question holding one leans on the conversation
 # ("How much did it cost?"), and a sentence opening with one speaks of what the sentence before it named.
 REFERRING_RE = re.compile(
