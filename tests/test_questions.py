@@ -77,6 +77,13 @@ from assistant.text.quantities import quantities
         ("What turnover did the foundry report?", AMOUNT),
         ("Which Israeli outlet first reported the pause?", ENTITY),  # an adverb between the head and its verb
         ("Which company later joined the consortium?", ENTITY),
+        # a year however it is reckoned, and a year or deadline as the head noun
+        ("In which fiscal year will the foundry start mass production?", DATE),
+        ("What financial year does the support end in?", DATE),
+        ("What is the target year for 2nm production?", DATE),
+        ("What is the deadline for the applications?", DATE),
+        ("What is the fiscal year budget of the ministry?", AMOUNT),
+        ("How many trillion won will the cluster cost?", AMOUNT),  # a scale before the currency
     ],
 )
 def test_the_asked_type_follows_the_head_noun(question, kind):
@@ -268,6 +275,8 @@ def test_the_measure_a_figure_question_asks_for(question, attribute):
     ("How much did Micron receive?", None),
     ("How many yen has the government committed to the chip plan?", "yen"),
     ("How many US dollars is the fund worth?", "usd"),
+    ("How many trillion yen will be invested?", "yen"),
+    ("How many billions of dollars did the chipmaker get?", "usd"),
 ])
 def test_the_currency_an_amount_is_asked_in(question, currency):
     parsed = analyse(question)

@@ -14,7 +14,8 @@ _CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pou
                 "baht": "thb", "rupiah": "idr", "shekel": "ils", "kronor": "sek", "krona": "sek",
                 "koruna": "czk", "riyal": "sar", "dirham": "aed", "franc": "chf"}
 _ASKED_CURRENCY_RE = re.compile(
-    r"\b(?:in|how\s+many)\s+(?:the\s+)?(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
+    r"\b(?:in|how\s+many(?:\s+(?:thousand|million|billion|trillion|crore|lakh)s?(?:\s+of)?)?)\s+(?:the\s+)?"
+    r"(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
     r"(" + "|".join(sorted(_CURRENCY_OF, key=len, reverse=True)) + r")s?\b", re.I)
 _DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
 

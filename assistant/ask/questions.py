@@ -26,9 +26,11 @@ ENTITY = "entity"  # an organisation, law, project or product: a name that is no
 _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
     (PERCENT, re.compile(r"\b(what|which) (percent(age)?|share|proportion|portion|fraction)\b|\bhow many percent\b", re.I)),
     (RANK, re.compile(r"\b(what|which) (rank|ranking|place|position)\b|\bhow (high|low|well) did\b.*\brank|\branked? (what|where)\b|\bwhere did\b.*\brank", re.I)),
-    (DATE, re.compile(r"\bwhen\b|\b(what|which) (years?|dates?|months?|decades?)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
+    (DATE, re.compile(r"\bwhen\b|\b(what|which) (?:(?:fiscal|financial|calendar|budget|tax|target) )?(years?|dates?|"
+                      r"months?|decades?)\b|\bby what (year|date|time)\b|\bhow long ago\b|\bwhat time\b", re.I)),
     # "How many yen / dollars / euros" counts money.
-    (AMOUNT, re.compile(r"\bhow many (?:(?:us|u\.s\.|american|canadian|australian|singapore|hong kong|new taiwan) )?"
+    (AMOUNT, re.compile(r"\bhow many (?:(?:thousand|million|billion|trillion|crore|lakh)s? (?:of )?)?"
+                        r"(?:(?:us|u\.s\.|american|canadian|australian|singapore|hong kong|new taiwan) )?"
                         r"(?:yen|dollars|euros|pounds|won|yuan|rupees|ringgit|shekels|zloty|pesos|francs|reais)\b", re.I)),
     (NUMBER, re.compile(r"\bhow many\b", re.I)),
     (AMOUNT, re.compile(
@@ -68,6 +70,7 @@ for _kind, _nouns in (
     (PERCENT, "rate rates share percentage proportion fraction stake"),
     (AMOUNT, "amount sum outlay award value figure figures expenditure tag " + _MONEY_NOUNS),
     (NUMBER, "capacity volume output headcount"),
+    (DATE, "year years date dates deadline"),
 ):
     for _noun in _nouns.split():
         _HEADS[_noun] = _kind
@@ -80,8 +83,6 @@ _IRREGULAR_VERBS = frozenset("led ran made built won took gave set said got put 
 # is asked is the noun phrase after it.
 _POSSESSIVE_RE = re.compile(r"(?:'s|’s|s'|s’)$")
 _WH_PHRASE_RE = re.compile(r"\b(what|which)\s+((?:[\w'’&.$/-]+\s*){1,8})", re.I)
-
-
 _VERB_ADVERBS = frozenset("first also later initially originally recently eventually finally then still already jointly".split())
 
 
@@ -165,8 +166,6 @@ class ParsedQuestion:
 
 
 _BELOW_COUNTRY_RE = re.compile(r"\b(city|cities|town|region|prefecture|province|state|island|district|site|location)\b", re.I)
-
-
 # Keywords ending in a moment ("ESMC Dresden production start") ask when; as a question's noun these
 # words name the thing itself ("What did the launch include?").
 _KEYWORD_DATES = dict.fromkeys("start opening launch completion deadline timeline date year".split(), DATE)
