@@ -196,6 +196,19 @@ def test_publisher_scope_is_found_and_taken_out():
     assert find_publisher("What is Rapidus?", names) == (None, "What is Rapidus?")
 
 
+def test_a_publisher_may_be_named_short_after_according_to():
+    names = ["Meridian Wire", "Korea Tech Insight", "Korea Herald", "BBC News"]
+    assert find_publisher("According to Meridian, how much did Intel get?", names) == (
+        "Meridian Wire", "How much did Intel get?")
+    assert find_publisher("According to the BBC what is the fund worth?", names)[0] == "BBC News"
+    assert find_publisher("According to Meridian's report, when?", names) == ("Meridian Wire", "When?")
+    # a short form that starts two names, or names none, scopes nothing
+    assert find_publisher("According to Korea, how much?", names) == (None, "According to Korea, how much?")
+    assert find_publisher("According to the ministry, how much?", names)[0] is None
+    # without "according to" a word of a name is only a word ("Korea" is a topic here)
+    assert find_publisher("How much did Korea spend?", names)[0] is None
+
+
 def test_nationality_adjectives_are_not_names():
     assert all(is_demonym(w) for w in ("Taiwanese", "Korean", "German", "Indian", "American", "European"))
     assert not any(is_demonym(w) for w in ("Japan", "Taiwan", "Samsung", "Intel", "Dallas", "Tata"))
