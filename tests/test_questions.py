@@ -29,6 +29,7 @@ from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, name_runs, person_names
 from assistant.text.numbers import amounts, dates, numbers
 from assistant.text.quantities import quantities
+from assistant.text.words import stem
 
 
 @pytest.mark.parametrize(
@@ -487,3 +488,22 @@ def test_a_quarter_or_half_year_is_no_part_of_a_name():
     # "Tower Semiconductor Q1 2025 revenue": a report writes "the first quarter", never "Tower Semiconductor Q1".
     assert analyse("Tower Semiconductor Q1 2025 revenue guidance").names == ["Tower Semiconductor", "2025"]
     assert name_runs("Sales in H2 rose at Rapidus.") == ["Rapidus"]
+
+
+def test_a_question_typed_in_lower_case_gets_its_names_back():
+    from assistant.ask.casing import restore_case
+
+    proper = frozenset(stem(w) for w in ("TSMC", "Arizona", "Dresden"))
+    assert restore_case("how much did tsmc's arizona fab cost?", proper) == "how much did Tsmc's Arizona fab cost?"
+    # countries need no corpus: a near-miss names one no report mentions
+    assert restore_case("what is the population of brazil?", frozenset()) == "what is the population of Brazil?"
+    assert restore_case("how much did south korea spend?", frozenset()) == "how much did South Korea spend?"
+    # a first capital is the keyboard's; any other capital means the asker chose the case
+    assert restore_case("How much did tsmc get?", proper) == "How much did Tsmc get?"
+    assert restore_case("How many chips did TSMC make in arizona?", proper) == "How many chips did TSMC make in arizona?"
+    assert analyse(restore_case("how much did tsmc get for arizona?", proper), proper).names == ["Tsmc", "Arizona"]
+
+
+def test_a_lower_case_near_miss_is_refused_as_its_cased_form_is(seed_bot):
+    for question in ("What is the population of Brazil?", "what is the population of brazil?"):
+        assert seed_bot.ask(question).abstained

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from assistant.ask.casing import restore_case
 from assistant.ask.questions import ParsedQuestion, analyse, is_follow_up
 from assistant.errors import InvalidHistoryError, InvalidQuestionError
 from assistant.text.names import name_runs
@@ -80,11 +81,13 @@ def resolve(question: str, history: History | None, proper: frozenset[str] = fro
     of the previous question and the names in the previous answer, so retrieval lands on the
     passage the conversation is about. Older turns are consulted when the last one is too thin.
     """
+    question = restore_case(question, proper)
     parsed = analyse(question, proper)
     if not history or not is_follow_up(question, len(parsed.terms)):
         return parsed, question
     carried_words: list[str] = []
     for prev_q, prev_a in reversed(list(history)[-3:]):
+        prev_q = restore_case(prev_q, proper)
         said = [w for w in words(prev_q) if w.lower() not in STOPWORDS and w.lower() not in QUESTION_FRAME]
         answered = name_runs(prev_a or "", proper)[:4]
         carried_words.extend(said + answered)
