@@ -511,3 +511,21 @@ def test_a_question_typed_in_lower_case_gets_its_names_back():
 def test_a_lower_case_near_miss_is_refused_as_its_cased_form_is(seed_bot):
     for question in ("What is the population of Brazil?", "what is the population of brazil?"):
         assert seed_bot.ask(question).abstained
+
+
+def test_statements_before_a_question_are_its_context():
+    from assistant.ask.noise import split_context
+
+    assert split_context("I'm writing a briefing on chip subsidies. How much did Intel get? Thanks!") == (
+        "I'm writing a briefing on chip subsidies.", "How much did Intel get?")
+    assert split_context("Intel got a grant in 2024. How much was it?") == ("Intel got a grant in 2024.", "How much was it?")
+    assert split_context("Hi, how much did Intel get") == ("", "how much did Intel get?")
+    assert split_context("How much did Intel get? I mean in grants.") == ("", "How much did Intel get? I mean in grants.")
+    assert split_context("Rapidus 2nm start date") == ("", "Rapidus 2nm start date")
+
+
+def test_a_question_after_a_preamble_gets_the_plain_answer(seed_bot):
+    plain = seed_bot.ask("How much is Japan's investment package worth?")
+    wrapped = seed_bot.ask("I'm writing a briefing on tech policy for my team. How much is Japan's investment "
+                           "package worth? Thanks a lot!")
+    assert not wrapped.abstained and wrapped.text == plain.text

@@ -9,12 +9,13 @@ from langchain_core.documents import Document
 
 from assistant.answers import chunk_body
 from assistant.ask.conversation import History, resolve
-from assistant.ask.noise import strip_noise
+from assistant.ask.noise import split_context, strip_noise
 from assistant.ask.parts import parts_of
 from assistant.ask.questions import ParsedQuestion
 from assistant.ask.retrieval import CorpusStats, HybridRetriever
 from assistant.ask.scope import find_publisher
 from assistant.ask.untrusted import mask_instructions
+from assistant.text.names import name_runs
 
 SCOPED_FETCH = 60  # passages read to find a scoped publisher's best ones
 
@@ -74,7 +75,11 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
     A question scoped to a publisher ("According to X, ...") reads only that publisher's passages.
     """
     publishers, documents = _index_facts(retriever)
-    publisher, asked = find_publisher(strip_noise(question), publishers)
+    context, asked = split_context(strip_noise(question))
+    publisher, asked = find_publisher(asked, publishers)
+    # Statements typed before the question are its latest turn when they name what it may refer to.
+    if context and name_runs(context, retriever.stats.proper):
+        history = [*history, (context, "")]
     parsed, query = resolve(asked, history, retriever.stats.proper)
     if publisher:
         pool = [d for d in retriever.invoke(query, k=SCOPED_FETCH) if d.metadata.get("publisher") == publisher][: 2 * k]
