@@ -139,7 +139,9 @@ def test_each_currency_is_told_apart(text, unit):
 @pytest.mark.parametrize(
     ("question", "currency"),
     [("What is the Intel project in Poland worth in zlotys?", "pln"), ("How much is it worth in US dollars?", "usd"),
-     ("How much did it cost in reais?", "brl"), ("Which plant in Dong Nai province got the grant?", None)],
+     ("How much did it cost in reais?", "brl"), ("Which plant in Dong Nai province got the grant?", None),
+     # every currency word a figure is read with may be asked in, ISO codes too
+     ("What is the budget in kroner?", "krone"), ("What is the loan worth in SEK?", "sek")],
 )
 def test_the_currency_asked_in(question, currency):
     assert asked_currency(question) == currency

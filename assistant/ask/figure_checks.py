@@ -12,6 +12,7 @@ from assistant.ask.candidates import HEADCOUNT_STEMS, Candidate, clean
 from assistant.ask.measures import PERIOD_RES
 from assistant.ask.name_checks import ALONE_RE, owner_of, question_subjects, stated_alone
 from assistant.ask.questions import ParsedQuestion
+from assistant.text.numbers import MONTHS
 from assistant.text.quantities import quantities
 from assistant.text.stats import CorpusStats
 from assistant.text.words import stem, words
@@ -62,7 +63,7 @@ _HAPPENED_RE = re.compile(
 
 # "On what date", "which day": a month or a year alone does not say it.
 _ASKS_DAY_RE = re.compile(r"\b(?:what|which) (?:date|day)\b", re.I)
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = rf"(?:{'|'.join(sorted({m[:3].capitalize() for m in MONTHS.split()}))})[a-z]*\.?"  # "Jun", "June", "Sept."
 _DAY_RE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 
 from assistant.text.numbers import NUMBER_WORDS
+from assistant.text.quantities import SUFFIX_UNITS
 from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 
-# Currency words as a question names them, in the units of ``text.quantities``.
-_CURRENCY_OF = {"dollar": "usd", "usd": "usd", "yen": "yen", "euro": "eur", "pound": "gbp", "yuan": "yuan", "won": "won",
-                "ringgit": "myr", "rupee": "inr", "zloty": "pln", "zlotys": "pln", "reais": "brl", "peso": "mxn",
-                "baht": "thb", "rupiah": "idr", "shekel": "ils", "kronor": "sek", "krona": "sek",
-                "koruna": "czk", "riyal": "sar", "dirham": "aed", "franc": "chf"}
+# Currency words as a question names them ("in zlotys", "how many yen"): those ``text.quantities``
+# reads after a figure, less the ones that also begin names ("Dong Nai province", "Rand Water").
+_CURRENCY_OF = {w: unit for w, unit in SUFFIX_UNITS.items() if unit != "%" and w not in ("dong", "rand", "lira")}
 _ASKED_CURRENCY_RE = re.compile(
     r"\b(?:in|how\s+many(?:\s+(?:thousand|million|billion|trillion|crore|lakh)s?(?:\s+of)?)?)\s+(?:the\s+)?"
     r"(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
@@ -50,7 +49,7 @@ def asked_currency(question: str) -> str | None:
         return None
     word = m.group(2).lower()
     qualifier = (m.group(1) or "").lower()
-    return _DOLLARS_OF.get(qualifier, "usd") if word == "dollar" else _CURRENCY_OF[word]
+    return _DOLLARS_OF.get(qualifier, "usd") if word.startswith("dollar") else _CURRENCY_OF[word]
 
 
 # "How much of the budget goes to X", "What share of the fund is earmarked for X": the part asked about.
