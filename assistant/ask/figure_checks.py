@@ -1,8 +1,9 @@
 """Does a sentence's figure measure what a figure question asks, as asked? The measure it names
 ("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
 of "X itself", the currency and period asked in, a day where "what date" is asked, and, asked what
-has happened, a figure stated as done rather than only planned. A neighbouring figure that fails one of these is a
-near-miss, for the first answer and for a disagreeing report's figure alike (``extractive``)."""
+has happened, a figure stated as done rather than only planned. A neighbouring figure that fails
+one of these is a near-miss, for the first answer and for a disagreeing report's figure alike
+(``extractive``)."""
 
 from __future__ import annotations
 
