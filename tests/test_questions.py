@@ -524,6 +524,9 @@ def test_statements_before_a_question_are_its_context():
     assert split_context("Hi, how much did Intel get") == ("", "how much did Intel get?")
     assert split_context("How much did Intel get? I mean in grants.") == ("", "How much did Intel get? I mean in grants.")
     assert split_context("Rapidus 2nm start date") == ("", "Rapidus 2nm start date")
+    # a request is no pleasantry, even one opening with "please" or "thanks"
+    assert split_context("Please list the firms that got grants.") == ("", "Please list the firms that got grants.")
+    assert split_context("Thanks, that helps my research. Who leads Rapidus?")[1] == "Who leads Rapidus?"
 
 
 def test_a_question_after_a_preamble_gets_the_plain_answer(seed_bot):

@@ -42,10 +42,9 @@ def _with_mark(text: str) -> str:
     return text + "?" if _ASKING_RE.match(text) else text
 
 
-_PLEASANTRY_RE = re.compile(r"^(?:many\s+)?(?:thanks?|thank\s+you|thx|cheers|ta|please|much appreciated|appreciated|"
-                            r"appreciate\s+it|hi|hello|hey)\b[^?]*$", re.I)
-
-
+# "Thanks!", "Thank you so much.", "Hi there": short, and no request ("Please list the firms." is one).
+_PLEASANTRY_RE = re.compile(r"^(?:many\s+)?(?:thanks?|thank\s+you|thx|cheers|ta|much appreciated|appreciated|"
+                            r"appreciate\s+it|hi|hello|hey)\b(?:\s+[^\s?]+){0,3}\s*[.!]*$", re.I)
 _GREETING_RE = re.compile(r"^(?:hi|hello|hey)(?:\s+there)?\s*[,!:]\s*", re.I)
 
 

@@ -20,8 +20,9 @@ def find_publisher(question: str, publishers: Iterable[str]) -> tuple[str | None
 
     A leading "The" is optional on both sides; the longest name wins ("Korea Tech Insight" over "Korea Tech").
     """
+    publishers = [p for p in publishers if p]
     low = question.lower()
-    for name in sorted({p for p in publishers if p}, key=len, reverse=True):
+    for name in sorted(set(publishers), key=len, reverse=True):
         core = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
         if len(core) < 3:
             continue
