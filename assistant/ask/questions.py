@@ -168,7 +168,8 @@ class ParsedQuestion:
 _BELOW_COUNTRY_RE = re.compile(r"\b(city|cities|town|region|prefecture|province|state|island|district|site|location)\b", re.I)
 # Keywords ending in a moment ("ESMC Dresden production start") ask when; as a question's noun these
 # words name the thing itself ("What did the launch include?").
-_KEYWORD_DATES = dict.fromkeys("start opening launch completion deadline timeline date year".split(), DATE)
+# ("year", "date" and "deadline" ask when either way: they are heads in ``_HEADS``.)
+_KEYWORD_DATES = dict.fromkeys("start opening launch completion timeline".split(), DATE)
 
 
 def answer_type(question: str) -> str | None:
