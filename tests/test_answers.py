@@ -569,3 +569,19 @@ def test_a_month_does_not_say_on_what_date_and_a_kind_stands_by_its_count(tmp_pa
     assert "1,200" in bot.ask("How many people will the Oita test plant employ?").text
     answer = bot.ask("How many construction jobs will the Oita test plant create?")
     assert answer.abstained and not answer.citations, answer.text
+
+
+def test_a_figure_asked_in_another_currency_is_not_taken_for_the_question_s_own(tmp_path):
+    # "9.9 billion dollars" shares every word with "9.5 billion euro" in the question but not its
+    # value; the euro figures beside it are not the asked currency. Both reports' dollar figures answer.
+    bot = _bot_over_reports(tmp_path, {
+        "harbour.md": ("Harbour Wire", "# Fab subsidy\n\nThe 9.5 billion euro subsidy for the Sendai fab is worth "
+                                       "about 10.3 billion dollars, the ministry said."),
+        "summit.md": ("Summit Daily", "# Sendai support\n\nThe ministry set aside 1.5 billion euros a year for the "
+                                      "Sendai fab from 2024, with a further 500 million euros for training engineers "
+                                      "at Tohoku University and the local technical colleges, for a total of 9.5 "
+                                      "billion euros, worth about 9.9 billion dollars when it was approved."),
+    })
+    answer = bot.ask("What is the 9.5 billion euro Sendai fab subsidy worth in dollars?")
+    assert answer.text.startswith("The sources differ."), answer.text
+    assert "10.3 billion dollars" in answer.text and "9.9 billion dollars" in answer.text, answer.text

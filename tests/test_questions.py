@@ -103,6 +103,8 @@ def test_the_asked_type_follows_the_head_noun(question, kind):
         ("It starts at 100MW and grows to 500MW.", ["100", "500"]),
         # a number joined to a word is part of a name, no count
         ("Israel-1, built after COVID-19, holds 3 racks.", ["3"]),
+        # a number joined to a unit of size is a size, no count
+        ("It makes 2nm chips on 300-millimetre wafers, 8-inch ones and 40,000 wafers a month.", ["40,000"]),
     ],
 )
 def test_counts_keep_their_scale_and_leave_money_and_shares_out(text, counts):
@@ -282,6 +284,9 @@ def test_an_acronym_stands_where_the_text_spells_it_out():
     ("How much is the UK putting into the new supercomputer?", None),
     ("How much did Micron receive?", None),
     ("Who chairs the venture?", None),  # not a figure question
+    # "What is X worth": X is what is valued, not a measure a passage must name
+    ("What is Singapore's S$1 billion AI funding commitment worth in US dollars?", None),
+    ("What was the Polish project worth?", None),
 ])
 def test_the_measure_a_figure_question_asks_for(question, attribute):
     assert analyse(question).attribute == attribute

@@ -22,7 +22,8 @@ from assistant.ask.retrieval import CorpusStats
 from assistant.index.sentence_pools import PoolStore, chunk_pools
 from assistant.text.markup import inline_plain
 from assistant.text.names import GENERIC_ROLES, ROLE_WORDS
-from assistant.text.numbers import is_money
+from assistant.text.numbers import is_money, scaled_numbers
+from assistant.text.quantities import quantities
 from assistant.text.sentences import split_sentences
 from assistant.text.vocabulary import frequent_words, lexicon, word_vectors
 from assistant.text.words import FOOTNOTE_RE, REFERRING_RE, STOPWORDS, stem, word_terms, words
@@ -300,12 +301,17 @@ class CandidateBuilder:
         money, when a sum of money is asked)."""
         asked = question.text.lower()
         known = set(question.all_terms)
+        # Figures compare by value: "4.4 billion dollars" is not the "4.15 billion euro" of the
+        # question, though every word of it ("4", "billion") is a word of the question.
+        stated = set(scaled_numbers(" ".join([question.text, *question.carried_names])))
         facts = []
         for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country, question.person):
             if question.money and not is_money(fact):
                 continue
+            if question.currency and all(unit != question.currency for _, unit in quantities(fact)):
+                continue  # asked "in US dollars": the euro figure beside it is not the answer
             parts = [stem(w) for w in words(fact)]
-            if fact.lower() in asked or (parts and all(p in known for p in parts)):
+            if fact.lower() in asked or (parts and all(p in known for p in parts) and set(scaled_numbers(fact)) <= stated):
                 continue
             facts.append(fact)
         return facts

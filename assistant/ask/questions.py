@@ -43,9 +43,8 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
         r"\b(what|which) (person|people|chip|chips|name|country|countries|nation)\b|\bname (of|the)\b", re.I)),
 ]
 
-# "Which Commerce Secretary announced ...", "In which Indian state ...", "What tax credit rate ...":
-# the noun the wh-word asks about names the type even with modifiers in between. The head is the
-# last such noun of the phrase before a function word, and is only taken when no other noun
+# "Which Commerce Secretary announced ...", "What tax credit rate ...": the noun the wh-word asks about names
+# the type even with modifiers in between: the last such noun before a function word, when no other noun
 # follows it ("What is the investment package focused on?" asks about a package, not an amount).
 # Nouns naming a sum of money: heads of amount questions, and words that make "how much" ask for money.
 _MONEY_NOUNS = ("budget spending investment investments funding subsidy subsidies grant grants loan loans aid price "
@@ -166,9 +165,8 @@ class ParsedQuestion:
 
 
 _BELOW_COUNTRY_RE = re.compile(r"\b(city|cities|town|region|prefecture|province|state|island|district|site|location)\b", re.I)
-# Keywords ending in a moment ("ESMC Dresden production start") ask when; as a question's noun these
-# words name the thing itself ("What did the launch include?").
-# ("year", "date" and "deadline" ask when either way: they are heads in ``_HEADS``.)
+# Keywords ending in a moment ("ESMC Dresden production start") ask when; as a question's noun these words
+# name the thing itself ("What did the launch include?"). ("year", "deadline" are heads in ``_HEADS``.)
 _KEYWORD_DATES = dict.fromkeys("start opening launch completion timeline".split(), DATE)
 
 
@@ -199,6 +197,7 @@ _FIGURE_WORDS = frozenset(
     "fraction portion rate people money cash date day days year years month months time kind sort tag".split()
 )
 _HOW_MUCH_RE = re.compile(r"\bhow\s+(?:many|much)\s+((?:[\w'’-]+\s*){1,5})", re.I)
+_WORTH_RE = re.compile(r"\s*what\s+(?:is|was|are|were)\b[^?]*\bworth\b", re.I)
 
 
 # Words that bound or qualify a figure ("minimum share", "total cost") rather than name what it measures.
@@ -216,7 +215,9 @@ _GIVEN_IN_RE = re.compile(
 def asked_attribute(question: str) -> str | None:
     """The stem of the noun naming what a figure question measures, when it names more than the kind
     of figure: "budget" in "What is the annual operating budget of ...", "employees" in "How many
-    employees ...". A report that never mentions it gives some other figure, not this one."""
+    employees ..." (in "What is X worth", X is what is valued). A report not naming it gives another figure."""
+    if _WORTH_RE.match(question):
+        return None
     m = _HOW_MUCH_RE.search(question)
     given = _GIVEN_IN_RE.search(question) if m else None
     if given:  # "How much did the state give in incentives ...": what the money was given as
@@ -394,7 +395,6 @@ def _find_facts(kind: str | None, text: str, proper: frozenset[str], below_count
     if kind == PERSON and person:
         return person_names(text)
     if kind in (PERSON, ENTITY):
-        # "Who is ..." asks for a person or an organisation, "which bank ..." for an organisation:
-        # not a country, not a month or a weekday.
+        # "Who is ..." asks for a person or an organisation, "which bank ..." for one: no country, month or weekday.
         return [n for n in name_runs(text, proper) if not is_country_or_demonym(n) and not is_date_word(n)]
     return []

@@ -115,7 +115,12 @@ def numbers(text: str) -> list[str]:
         # A number joined to a word is part of a name ("Israel-1", "COVID-19", "F-35"), no count.
         and not (m.start() >= 2 and text[m.start() - 1] == "-" and text[m.start() - 2] in ascii_letters)
         and not (m.group(0).lower() == "one" and text[m.end() : m.end() + 3].lower() == " of")
+        # A number joined to a unit of size is a size: "300-millimetre wafers", "2nm chips", "12-inch".
+        and not _SIZE_RE.match(text, m.end())
     ]
+
+
+_SIZE_RE = re.compile(r"[- ]?(?:mm|nm|µm|millimet(?:re|er)s?|nanomet(?:re|er)s?|micromet(?:re|er)s?|inch(?:es)?)\b", re.I)
 
 
 def dates(text: str) -> list[str]:
