@@ -29,6 +29,20 @@ def test_help_imports_no_heavy_library():
     assert "HEAVY []" in out
 
 
+def test_the_console_script_skips_the_exit_collection():
+    # The installed ``assistant`` runs ``run``, which freezes what the imports made so that the
+    # interpreter's last collection does not walk it (0.4 s of a one-shot answer); ``main`` does not.
+    assert "from assistant.cli import run" in EXE.read_text(encoding="utf-8")
+    code = (
+        "import gc, sys; sys.argv = ['assistant', '--version']\n"
+        "from assistant.cli import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "print('FROZEN', gc.get_freeze_count() > 1000)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    assert "FROZEN True" in out, out
+
+
 def test_ask_json_round_trip(tmp_path, corpus_copy):
     result = _run("ask", "How much did TSMC's factory in southern Japan cost?", "--json", "--corpus", str(corpus_copy), "--index", str(tmp_path / "index"))
     assert result.returncode == 0, result.stderr
