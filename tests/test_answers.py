@@ -585,3 +585,20 @@ def test_a_figure_asked_in_another_currency_is_not_taken_for_the_question_s_own(
     answer = bot.ask("What is the 9.5 billion euro Sendai fab subsidy worth in dollars?")
     assert answer.text.startswith("The sources differ."), answer.text
     assert "10.3 billion dollars" in answer.text and "9.9 billion dollars" in answer.text, answer.text
+
+
+def test_a_part_naming_its_own_subject_is_also_searched_alone(seed_bot, monkeypatch):
+    # Searched only beside the whole question, a part's own passages can rank below the other part's.
+    from assistant.ask.retrieval import HybridRetriever
+
+    searched: list[str] = []
+    original = HybridRetriever._get_relevant_documents
+
+    def spy(self, query, *, run_manager, k=None):
+        searched.append(query)
+        return original(self, query, run_manager=run_manager, k=k)
+
+    monkeypatch.setattr(HybridRetriever, "_get_relevant_documents", spy)
+    answer = seed_bot.ask("Which companies are building the AI grid, and how much did TSMC's factory in southern Japan cost?")
+    assert "how much did TSMC's factory in southern Japan cost" in searched, searched
+    assert "8.6 billion" in answer.text, answer.text

@@ -11,7 +11,7 @@ import pytest
 from assistant.ask.calibration import DEFAULT_PATH, RANK_FEATURES, Calibration, CalibrationError
 from assistant.ask.measures import asked_currency
 from assistant.ask.noise import strip_noise
-from assistant.ask.parts import parts_of, split_coordinated
+from assistant.ask.parts import parts_of, split_coordinated, split_parts
 from assistant.ask.questions import (
     AMOUNT,
     DATE,
@@ -193,6 +193,23 @@ def test_a_question_that_is_only_noise_stays_as_asked():
 )
 def test_questions_about_two_names_split_only_when_asked_of_each(question, parts):
     assert split_coordinated(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        # a clause parallel to one of the part before asks that part's question again
+        ("Which ministers spoke when the fund was set up and when it was expanded in 2024?",
+         ["Which ministers spoke when the fund was set up", "Which ministers spoke when it was expanded in 2024"]),
+        ("Who chaired the board when the plant was planned and when the first wafers came out?",
+         ["Who chaired the board when the plant was planned", "Who chaired the board when the first wafers came out"]),
+        # an auxiliary after "when" makes a question of its own
+        ("Who runs the Kumamoto plant, and when did the second Kumamoto plant open?",
+         ["Who runs the Kumamoto plant", "when did the second Kumamoto plant open"]),
+    ],
+)
+def test_a_parallel_clause_repeats_the_question_it_continues(question, parts):
+    assert split_parts(question) == parts
 
 
 def test_publisher_scope_is_found_and_taken_out():

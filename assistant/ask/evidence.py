@@ -88,7 +88,11 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
     passages = pool[:k]
     parts = parts_of(parsed, query, retriever.stats.proper)
     seen = {(d.metadata["source"], d.metadata["start"]) for d in pool}
-    for _, part_query in parts:
+    # A part naming its own subject is also searched alone: beside the whole question, its own
+    # passages may rank below the other part's.
+    queries = [q for part, part_query in parts for q in ([part_query, part.text] if part.names and part_query != part.text
+                                                          else [part_query])]
+    for part_query in queries:
         for doc in retriever.invoke(part_query, k=k):
             key = (doc.metadata["source"], doc.metadata["start"])
             if key not in seen:

@@ -15,10 +15,22 @@ _PART_RE = re.compile(
 )
 
 
+# "when it was voided" is a clause; "when did it close" (an auxiliary next) is a question of its own.
+_CLAUSE_RE = re.compile(
+    r"(when|where)\b(?!\s+(?:did|does|do|will|would|is|was|are|were|has|have|had|can|could|should|shall|may|might)\b)", re.I)
+
+
 def split_parts(question: str) -> list[str]:
     """Split a multi-part question ("Who is building X, and which chips will it use?") into its
     parts; a question that does not split cleanly into parts of two or more content words stays whole."""
     pieces = [p.strip(" ,") for p in _PART_RE.split(question) if p and p.strip(" ,")]
+    for i in range(1, len(pieces)):
+        # "Who spoke when the deal was signed and when it was voided?": a clause parallel to one of the
+        # part before asks that part's question again.
+        m = _CLAUSE_RE.match(pieces[i])
+        at = re.search(rf"(?<=\s){m.group(1)}\b", pieces[i - 1], re.I) if m else None
+        if at:
+            pieces[i] = pieces[i - 1][: at.start()] + pieces[i]
     if len(pieces) > 1 and all(len(content_terms(p)) >= 2 for p in pieces):
         return pieces
     return [question]
