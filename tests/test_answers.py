@@ -602,3 +602,21 @@ def test_a_part_naming_its_own_subject_is_also_searched_alone(seed_bot, monkeypa
     answer = seed_bot.ask("Which companies are building the AI grid, and how much did TSMC's factory in southern Japan cost?")
     assert "how much did TSMC's factory in southern Japan cost" in searched, searched
     assert "8.6 billion" in answer.text, answer.text
+
+
+def test_a_trimmed_sentence_keeps_the_person_it_opens_with():
+    # Of two people in a long sentence, the one it opens with is its subject: the one who "told".
+    text = ("Kenji Mori, senior vice president of its cloud and server solutions business, told the audience that the "
+            "company was building the biggest AI server production facility in the world, standing beside Aiko Sato, "
+            "the chip designer's vice president for robotics and AI platforms.")
+    question = analyse("Which Harbor executive said the company was building the biggest AI server production facility in the world?")
+    assert ExtractiveAnswerer._trim(text, question, ("Kenji Mori", "Aiko Sato"), 24).startswith("Kenji Mori")
+
+
+def test_a_cabinet_secretary_answers_which_minister(tmp_path):
+    bot = _bot_over(tmp_path, "order.md",
+                    "# Harbor Wafer order\n\nBusiness Secretary Aiko Sato has ordered Orion Holdings to sell its stake "
+                    "in Harbor Wafer after a national security review.\n\nLocal lawmaker Kenji Mori, who had pressed "
+                    "ministers to block the deal, welcomed the order.\n")
+    answer = bot.ask("Which minister ordered Orion Holdings to sell its stake in Harbor Wafer?")
+    assert not answer.abstained and "Aiko Sato" in answer.citations[0].quote, answer.text

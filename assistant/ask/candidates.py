@@ -128,8 +128,11 @@ class CandidateBuilder:
             # The person asked for is named with the role asked ("Minister ... Gan Kim Yong",
             # "Annemie Turtelboom, the ECA member"), not any person in the sentence.
             roles = [w.lower() for w in words(question.text) if is_role(w)]
-            # "Which executive", "which official": any title names one ("Charlie Kawwas, president of ...").
-            self._keep_facts_near(roles, cands, ROLE_WORDS if roles and set(roles) <= GENERIC_ROLES else frozenset())
+            # "Which executive", "which official": any title names one ("Charlie Kawwas, president of ...");
+            # a cabinet "secretary" is a minister ("Which UK minister ...": "Business Secretary Grant Shapps").
+            also = ROLE_WORDS if roles and set(roles) <= GENERIC_ROLES else frozenset(
+                w for r in roles for w in _SAME_OFFICE.get(r, ()))
+            self._keep_facts_near(roles, cands, also)
         vectors, in_context = self._sentence_vectors(cands, docs)
         evidence_words = sorted({w for c in cands for w in lexicon(c.text).values() if not w.isdigit()})
         qvec = np.array(self.embeddings.embed_query(self._expand(question, query, stats, evidence_words)))
@@ -315,6 +318,10 @@ class CandidateBuilder:
                 continue
             facts.append(fact)
         return facts
+
+
+_SAME_OFFICE = {"minister": ("secretary",), "ministers": ("secretary", "secretaries"),
+                "secretary": ("minister",), "secretaries": ("minister", "ministers")}
 
 
 _DEFINITE_RE = re.compile(r"(?:The|This|That)\s+([a-z]+)\b")

@@ -247,6 +247,8 @@ class ExtractiveAnswerer:
         # Of several figures, keep the one beside the question's words ("189 million euros on
         # infrastructure" in a list of four sums): the window must hold it.
         near = [sum(h == 1 for h in hits[max(0, i - 3) : i + 4]) if h == 3 else -1 for i, h in enumerate(hits)]
+        if hits[0] == 3:
+            near[0] += 1  # a fact opening the sentence is its subject: "Benjamin Ting, ..., told the audience"
         if max(near) > 0:
             key = near.index(max(near))
             starts = [i for i in starts if i <= key < i + width] or starts
