@@ -620,3 +620,16 @@ def test_a_cabinet_secretary_answers_which_minister(tmp_path):
                     "ministers to block the deal, welcomed the order.\n")
     answer = bot.ask("Which minister ordered Orion Holdings to sell its stake in Harbor Wafer?")
     assert not answer.abstained and "Aiko Sato" in answer.citations[0].quote, answer.text
+
+
+def test_a_figure_written_with_hyphens_agrees_with_the_same_figure_spaced(tmp_path):
+    # "a 10-trillion-yen package" and "10 trillion yen" are one figure: the reports do not differ.
+    bot = _bot_over_reports(tmp_path, {
+        "harbour.md": ("Harbour Wire", "# Chip package\n\nThe cabinet approved a 10-trillion-yen package for "
+                                       "chips and AI on Monday, to run until fiscal 2030."),
+        "summit.md": ("Summit Daily", "# Cabinet backs chips\n\nThe package for chips and AI approved by the "
+                                      "cabinet will provide 10 trillion yen until fiscal 2030."),
+    })
+    answer = bot.ask("How large is the package for chips and AI that the cabinet approved?")
+    assert not answer.abstained and "10" in answer.text, answer.text
+    assert not answer.text.startswith("The sources differ"), answer.text

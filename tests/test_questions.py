@@ -27,7 +27,7 @@ from assistant.ask.questions import (
 )
 from assistant.ask.scope import find_publisher
 from assistant.text.names import is_demonym, name_runs, person_names
-from assistant.text.numbers import amounts, dates, numbers
+from assistant.text.numbers import amounts, dates, numbers, scaled_numbers
 from assistant.text.quantities import quantities
 from assistant.text.words import stem
 
@@ -132,10 +132,21 @@ def test_amounts_read_letter_currencies_and_indian_scales(text, money):
 @pytest.mark.parametrize(
     ("text", "unit"),
     [("R$1.8 billion", "brl"), ("20 billion zlotys", "pln"), ("SEK 12.5bn", "sek"), ("12 billion koruna", "czk"),
-     ("S$1 billion", "sgd"), ("$5 billion", "usd")],
+     ("S$1 billion", "sgd"), ("$5 billion", "usd"),
+     # whose dollars, written before the word
+     ("65 billion US dollars", "usd"), ("5 billion Taiwan dollars", "twd"), ("2 billion Canadian dollars", "cad")],
 )
 def test_each_currency_is_told_apart(text, unit):
     assert quantities(text) == [(pytest.approx(quantities(text)[0][0]), unit)]
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [("a 10-trillion-yen ($65-billion) package", ["10 trillion", "65 billion"]),
+     ("10 trillion yen ($65 billion)", ["10 trillion", "65 billion"]), ("$1,300 mn", ["1300 million"])],
+)
+def test_figures_compare_however_their_scale_is_joined(text, values):
+    assert scaled_numbers(text) == values
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.text.numbers import NUMBER_WORDS
-from assistant.text.quantities import SUFFIX_UNITS
+from assistant.text.quantities import DOLLARS_OF, SUFFIX_UNITS
 from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 
 # Currency words as a question names them ("in zlotys", "how many yen"): those ``text.quantities``
@@ -14,9 +14,8 @@ from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 _CURRENCY_OF = {w: unit for w, unit in SUFFIX_UNITS.items() if unit != "%" and w not in ("dong", "rand", "lira")}
 _ASKED_CURRENCY_RE = re.compile(
     r"\b(?:in|how\s+many(?:\s+(?:thousand|million|billion|trillion|crore|lakh)s?(?:\s+of)?)?)\s+(?:the\s+)?"
-    r"(us|u\.s\.|american|nt|taiwan|singapore|canadian|australian|hong kong)?\s*"
+    r"(" + "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True)) + r")?\s*"
     r"(" + "|".join(sorted(_CURRENCY_OF, key=len, reverse=True)) + r")s?\b", re.I)
-_DOLLARS_OF = {"nt": "twd", "taiwan": "twd", "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
 
 
 # A figure asked per day, week or month: the answer must be given per the same period ("50,000 wafers
@@ -49,7 +48,7 @@ def asked_currency(question: str) -> str | None:
         return None
     word = m.group(2).lower()
     qualifier = (m.group(1) or "").lower()
-    return _DOLLARS_OF.get(qualifier, "usd") if word.startswith("dollar") else _CURRENCY_OF[word]
+    return DOLLARS_OF.get(qualifier, "usd") if word.startswith("dollar") else _CURRENCY_OF[word]
 
 
 # "How much of the budget goes to X", "What share of the fund is earmarked for X": the part asked about.

@@ -133,7 +133,7 @@ def ordinals(text: str) -> list[str]:
 
 
 
-SCALED_NUMBER_RE = re.compile(rf"({_NUM})(?:\s*({'|'.join(SCALES)})\b)?", re.I)
+SCALED_NUMBER_RE = re.compile(rf"({_NUM})(?:(?:\s*|-)({'|'.join(SCALES)})\b)?", re.I)  # "10-trillion-yen" too
 
 
 def scaled_numbers(text: str) -> list[str]:

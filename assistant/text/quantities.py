@@ -40,12 +40,16 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "hundred": 100}
 
+# Whose dollars, written before the word ("65 billion US dollars", "5 billion Taiwan dollars").
+DOLLARS_OF = {"us": "usd", "u.s.": "usd", "american": "usd", "nt": "twd", "taiwan": "twd", "new taiwan": "twd",
+              "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
 _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
+_WHOSE = "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
     r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
-    r"(?:\s?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
+    r"(?:\s?(?:(?P<whose>" + _WHOSE + r")\s(?=dollars?\b))?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
 )
 
@@ -67,7 +71,8 @@ def quantities(text: str) -> list[tuple[float, str]]:
                 continue
         scale = (m.group("scale") or "").lower()
         value *= SCALES.get(scale, 1.0)
-        unit = PREFIX_UNITS.get((m.group("pre") or "").lower(), "") or SUFFIX_UNITS.get((m.group("post") or "").lower(), "")
+        unit = (PREFIX_UNITS.get((m.group("pre") or "").lower(), "") or DOLLARS_OF.get((m.group("whose") or "").lower())
+                or SUFFIX_UNITS.get((m.group("post") or "").lower(), ""))
         found.append((round(value, 6), unit))
     return found
 
