@@ -633,3 +633,19 @@ def test_a_figure_written_with_hyphens_agrees_with_the_same_figure_spaced(tmp_pa
     answer = bot.ask("How large is the package for chips and AI that the cabinet approved?")
     assert not answer.abstained and "10" in answer.text, answer.text
     assert not answer.text.startswith("The sources differ"), answer.text
+
+
+def test_each_part_of_a_two_part_question_is_answered_from_its_own_line(tmp_path):
+    # A fact stated in a short line ("Jobs: around 2,000 ...") reads less like the whole question
+    # than the reports' longer sentences do; the part it answers still gets it.
+    bot = _bot_over_reports(tmp_path, {
+        "saxony.md": ("Saxony Journal", "# Dresden fab\n\nConstruction officially began on Tuesday on the Harbor "
+                                        "Semiconductor fab in Dresden's Airport Park, the company's first plant in "
+                                        "Europe, which will make chips for cars and industrial machines.\n\nJobs: "
+                                        "around 2,000 direct high-tech positions.\n"),
+        "alpine.md": ("Alpine Report", "# Crolles fab\n\nThe joint fab at Crolles in France represents a total "
+                                       "investment of about 7.5 billion euros, covering capital expenditure and "
+                                       "related costs.\n\nAbout 1,000 jobs are expected to be created.\n"),
+    })
+    answer = bot.ask("How many jobs are expected at the Harbor fab in Dresden, and how many at the Crolles fab in France?")
+    assert "2,000" in answer.text and "1,000" in answer.text, answer.text

@@ -132,7 +132,7 @@ class ExtractiveAnswerer:
             pick = None
             for pool in (fresh, cands):
                 if pool:
-                    pick = choose(part, pool, stats, self.calibration)
+                    pick = choose(part, pool, stats, self.calibration, part=True)
                 if pick is not None:
                     break
             if pick is None:
@@ -317,7 +317,7 @@ def _p(logit: float) -> float:
 
 def choose(
     question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats, calibration: Calibration,
-    scores: dict[int, float] | None = None,
+    scores: dict[int, float] | None = None, part: bool = False,
 ) -> Candidate | None:
     """The sentence that answers, or None when the evidence falls short.
 
@@ -327,7 +327,8 @@ def choose(
     what the figure measures ("budget", "employees") and gives it in the asked terms ("in US
     dollars", "per month"), beside the part a share is asked of ("goes to the design academy");
     question words the corpus never uses, left unmatched by the evidence's passage, are often the
-    point of a near-miss ("the CEO of TSMC") and discount it.
+    point of a near-miss ("the CEO of TSMC") and discount it. ``part``: the question is one part of
+    a multi-part question.
     """
     weights = {t: stats.weight(t) * (1.0 if t in question.terms else 0.5) for t in question.all_terms}
     total = sum(weights.values()) or 1.0
@@ -348,7 +349,12 @@ def choose(
         typed = of_what_is_asked(question, [c for c in usable if c.facts and c.names_near], stats)
         # Of the sentences in the asked terms and close enough in relevance to the best, the ranker's first.
         # A person named in the asked role (``candidates``: the role stands by the name) needs no margin.
-        margin = 0.0 if question.person else calibration.relative_margin
+        # So does a part's sentence the ranker puts first of all: a multi-part question's pool holds the
+        # other parts' passages too, and a short line stating the fact ("Jobs: around 2,000") reads
+        # less like the whole question than they do. (Not for whole questions: there the margin is
+        # what turns near-misses away.)
+        outranks = part and typed and typed[0] is usable[0]
+        margin = 0.0 if question.person or outranks else calibration.relative_margin
         typed = [c for c in typed if key(c) >= margin * best]
         if not typed:
             return None
