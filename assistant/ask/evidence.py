@@ -88,10 +88,13 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
     passages = pool[:k]
     parts = parts_of(parsed, query, retriever.stats.proper)
     seen = {(d.metadata["source"], d.metadata["start"]) for d in pool}
-    # A part naming its own subject is also searched alone: beside the whole question, its own
-    # passages may rank below the other part's.
-    queries = [q for part, part_query in parts for q in ([part_query, part.text] if part.names and part_query != part.text
-                                                          else [part_query])]
+    queries = []
+    for part, part_query in parts:
+        queries.append(part_query)
+        if part.names and part.text != part_query:
+            # A part naming its own subject is also searched alone: beside the whole question, its
+            # own passages may rank below the other part's.
+            queries.append(part.text)
     for part_query in queries:
         for doc in retriever.invoke(part_query, k=k):
             key = (doc.metadata["source"], doc.metadata["start"])

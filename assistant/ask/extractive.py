@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import groupby
 
 from langchain_core.documents import Document
 
@@ -229,16 +230,14 @@ class ExtractiveAnswerer:
         leads = {f.split()[0] for f in facts if f.split()}
         # A figure glued to its unit ("500MW", "2nm") is still the figure.
         bare = [_UNIT_GLUED_RE.sub("", w.strip(",.;:()")) for w in words]
-        hits = [3 if b in fact_words else 1 if word_terms(w) & wanted else 0 for b, w in zip(bare, words)]
+        asked = [1 if word_terms(w) & wanted else 0 for w in words]
+        hits = [3 if b in fact_words else a for b, a in zip(bare, asked)]
         # A fact's words count where they stand with its first word: the "billion" of another sum does not.
-        i = 0
-        while i < len(words):
-            j = i
-            while j < len(words) and hits[j] == 3:
-                j += 1
-            if j > i and not leads & set(bare[i:j]):
-                hits[i:j] = [1 if word_terms(w) & wanted else 0 for w in words[i:j]]
-            i = max(j, i + 1)
+        for is_fact, run in groupby(range(len(words)), key=lambda i: hits[i] == 3):
+            run = list(run)
+            if is_fact and not leads & {bare[i] for i in run}:
+                for i in run:
+                    hits[i] = asked[i]
         for i in range(len(words) - 1):
             if hits[i] == 3 and hits[i + 1] < 3:
                 hits[i + 1] = 2  # the word after a figure is often its unit ("1.4 gigawatts", "500 engineers")
