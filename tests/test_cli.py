@@ -17,14 +17,18 @@ def _run(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Complet
     return subprocess.run([str(EXE), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def test_help_imports_no_heavy_library():
+def _cli_then(args: list[str], then: str) -> str:
+    """The output of ``python -m assistant.cli ARGS`` in a fresh interpreter, followed by ``then``'s."""
     code = (
-        "import sys, runpy; sys.argv = ['assistant', '--help']\n"
-        "try:\n    runpy.run_module('assistant.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('torch', 'chromadb', 'gradio', 'sentence_transformers', 'langchain_chroma') if m in sys.modules]\n"
-        "print('HEAVY', heavy)"
+        f"import sys, runpy; sys.argv = ['assistant', *{args!r}]\n"
+        "try:\n    runpy.run_module('assistant.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n" + then
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+
+
+def test_help_imports_no_heavy_library():
+    out = _cli_then(["--help"], "heavy = [m for m in ('torch', 'chromadb', 'gradio', 'sentence_transformers', "
+                                "'langchain_chroma') if m in sys.modules]\nprint('HEAVY', heavy)")
     assert "ingest" in out and "serve" in out and "eval" in out
     assert "HEAVY []" in out
 
@@ -33,13 +37,7 @@ def test_the_console_script_skips_the_exit_collection():
     # The installed ``assistant`` runs ``run``, which freezes what the imports made so that the
     # interpreter's last collection does not walk it (0.4 s of a one-shot answer); ``main`` does not.
     assert "from assistant.cli import run" in EXE.read_text(encoding="utf-8")
-    code = (
-        "import gc, sys; sys.argv = ['assistant', '--version']\n"
-        "from assistant.cli import run\n"
-        "try:\n    run()\nexcept SystemExit:\n    pass\n"
-        "print('FROZEN', gc.get_freeze_count() > 1000)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
+    out = _cli_then(["--version"], "import gc\nprint('FROZEN', gc.get_freeze_count() > 1000)")
     assert "FROZEN True" in out, out
 
 
