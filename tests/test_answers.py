@@ -527,16 +527,24 @@ def test_reports_that_differ_on_the_asked_figure_are_both_cited(tmp_path):
     assert {c.source for c in answer.citations} == {"harbour.md", "summit.md"}
 
 
-def test_a_report_counting_another_kind_of_job_does_not_disagree(tmp_path):
+@pytest.mark.parametrize(("harbour", "summit", "question", "expected"), [
     # "How many construction jobs": the other report's count of plant staff is no rival figure.
-    bot = _bot_over_reports(tmp_path, {
-        "harbour.md": ("Harbour Wire", "# Second fab\n\nBuilding the second Kumamoto fab will create about 3,000 "
-                                       "construction jobs, the operator said on Monday."),
-        "summit.md": ("Summit Daily", "# Kumamoto expansion\n\nThe second Kumamoto fab will create 1,700 jobs "
-                                      "once it runs, according to people familiar with the plan."),
-    })
-    answer = bot.ask("How many construction jobs will the second Kumamoto fab create?")
-    assert not answer.abstained and "3,000" in answer.text, answer.text
+    ("# Second fab\n\nBuilding the second Kumamoto fab will create about 3,000 construction jobs, the operator "
+     "said on Monday.",
+     "# Kumamoto expansion\n\nThe second Kumamoto fab will create 1,700 jobs once it runs, according to people "
+     "familiar with the plan.",
+     "How many construction jobs will the second Kumamoto fab create?", "3,000"),
+    # "a 10-trillion-yen package" and "10 trillion yen" are one figure.
+    ("# Chip package\n\nThe cabinet approved a 10-trillion-yen package for chips and AI on Monday, to run until "
+     "fiscal 2030.",
+     "# Cabinet backs chips\n\nThe package for chips and AI approved by the cabinet will provide 10 trillion yen "
+     "until fiscal 2030.",
+     "How large is the package for chips and AI that the cabinet approved?", "10"),
+])
+def test_reports_giving_no_rival_figure_do_not_disagree(tmp_path, harbour, summit, question, expected):
+    bot = _bot_over_reports(tmp_path, {"harbour.md": ("Harbour Wire", harbour), "summit.md": ("Summit Daily", summit)})
+    answer = bot.ask(question)
+    assert not answer.abstained and expected in answer.text, answer.text
     assert not answer.text.startswith("The sources differ"), answer.text
 
 
@@ -620,19 +628,6 @@ def test_a_cabinet_secretary_answers_which_minister(tmp_path):
                     "ministers to block the deal, welcomed the order.\n")
     answer = bot.ask("Which minister ordered Orion Holdings to sell its stake in Harbor Wafer?")
     assert not answer.abstained and "Aiko Sato" in answer.citations[0].quote, answer.text
-
-
-def test_a_figure_written_with_hyphens_agrees_with_the_same_figure_spaced(tmp_path):
-    # "a 10-trillion-yen package" and "10 trillion yen" are one figure: the reports do not differ.
-    bot = _bot_over_reports(tmp_path, {
-        "harbour.md": ("Harbour Wire", "# Chip package\n\nThe cabinet approved a 10-trillion-yen package for "
-                                       "chips and AI on Monday, to run until fiscal 2030."),
-        "summit.md": ("Summit Daily", "# Cabinet backs chips\n\nThe package for chips and AI approved by the "
-                                      "cabinet will provide 10 trillion yen until fiscal 2030."),
-    })
-    answer = bot.ask("How large is the package for chips and AI that the cabinet approved?")
-    assert not answer.abstained and "10" in answer.text, answer.text
-    assert not answer.text.startswith("The sources differ"), answer.text
 
 
 def test_each_part_of_a_two_part_question_is_answered_from_its_own_line(tmp_path):

@@ -99,6 +99,9 @@ class CandidateBuilder:
         paragraph gives holds for every later sentence of the same report.
         """
         cands: list[Candidate] = []
+        # Figures compare by value: "4.4 billion dollars" is not the "4.15 billion euro" of the
+        # question, though every word of it ("4", "billion") is a word of the question.
+        stated = frozenset(scaled_numbers(" ".join([question.text, *question.carried_names])))
         for rank, doc in enumerate(docs):
             meta = doc.metadata
             body = chunk_body(doc)
@@ -113,7 +116,7 @@ class CandidateBuilder:
                 if len(words(text)) < 3:
                     continue
                 cand = Candidate(doc, span.start, span.end, text, chunk_rank=rank, quote=quote, row=row)
-                cand.facts = tuple(self._new_facts(question, text, stats))
+                cand.facts = tuple(self._new_facts(question, text, stats, stated))
                 cands.append(cand)
                 cand.context_words = context_words
         if not cands:
@@ -299,14 +302,11 @@ class CandidateBuilder:
         return got / total if total else 0.0
 
     @staticmethod
-    def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats) -> list[str]:
+    def _new_facts(question: ParsedQuestion, text: str, stats: CorpusStats, stated: frozenset[str]) -> list[str]:
         """Facts of the asked type in the sentence that the conversation does not already state (of
-        money, when a sum of money is asked)."""
+        money, when a sum of money is asked); ``stated``: the figures it states, by value."""
         asked = question.text.lower()
         known = set(question.all_terms)
-        # Figures compare by value: "4.4 billion dollars" is not the "4.15 billion euro" of the
-        # question, though every word of it ("4", "billion") is a word of the question.
-        stated = set(scaled_numbers(" ".join([question.text, *question.carried_names])))
         facts = []
         for fact in type_facts(question.answer_type, clean(text), stats.proper, question.below_country, question.person):
             if question.money and not is_money(fact):
