@@ -85,6 +85,19 @@ def test_batches_stay_within_the_token_budget_and_do_not_change_the_vectors(onnx
     assert _cosines(together, alone).min() >= 0.99999
 
 
+def test_batches_run_side_by_side_give_what_one_worker_gives(onnx_cache, corpus_sentences):
+    path = resolve_model_path(DEFAULT_MODEL)
+    one = OnnxEmbeddings(path, quantized=False, cache_root=onnx_cache, workers=1)
+    four = OnnxEmbeddings(path, quantized=False, cache_root=onnx_cache, workers=4)
+    texts = corpus_sentences * 3
+    ids = [e.ids for e in one.tokenizer.encode_batch(texts)]
+    assert len(list(_batches(sorted(range(len(ids)), key=lambda i: len(ids[i])), ids))) >= 8
+    assert np.array_equal(np.asarray(four.embed_documents(texts)), np.asarray(one.embed_documents(texts)))
+    for (v1, states1, offsets1), (v4, states4, offsets4) in zip(one.embed_tokens(texts), four.embed_tokens(texts)):
+        assert np.array_equal(v1, v4) and np.array_equal(states1, states4) and offsets1 == offsets4
+        assert len(offsets1) == len(states1) > 0
+
+
 def test_a_long_text_is_truncated_not_rejected(onnx_cache):
     model = OnnxEmbeddings(resolve_model_path(DEFAULT_MODEL), quantized=True, cache_root=onnx_cache)
     long, short = model.embed_documents(["chips " * 2000, ""])

@@ -19,7 +19,7 @@ from assistant.ask.questions import ParsedQuestion
 from assistant.text.names import capital_of, is_country_or_demonym, is_date_word, is_demonym, places, spelled_out
 from assistant.text.numbers import AMOUNT_RE, YEAR_RE
 from assistant.text.stats import CorpusStats
-from assistant.text.words import content_terms, stem, words
+from assistant.text.words import content_terms, stem, term_set, words
 
 # A numeral in a name ("Phase II", "Big Fund III") as reports also write it.
 ROMAN = {r: {str(n), o} for n, (r, o) in enumerate(
@@ -59,7 +59,7 @@ def names_present(question: ParsedQuestion, doc: Document, document: str = "") -
     meta = doc.metadata
     head = " ".join((meta.get("title", ""), meta.get("heading", ""), doc.page_content))
     # ``document`` is lower-cased: only the passage's own text can spell an acronym out.
-    stands = Stands(head, head.lower() + " " + document, lambda: set(content_terms(head.lower())) | _stems_of(document))
+    stands = Stands(head, head.lower() + " " + document, lambda: term_set(head) | _stems_of(document))
     return all(stands(name) or any(stands(c) for c in capital_of(name)) for name in question.names
                if not (" " not in name and is_demonym(name)) and name not in question.described)
 
@@ -92,9 +92,9 @@ def names_near(subjects: list[str], sentence: str, before: str, meta: dict) -> b
     if not subjects:
         return True
     # A table cell stands in its row: "300" is Saga's in "Site: Saga; Jobs: 300".
-    raw = " ".join((sentence, before, meta.get("title", ""), meta.get("heading", ""), meta.get("row_text", "")))
-    low = raw.lower()
-    stands = Stands(raw, low, lambda: set(content_terms(low)))
+    pieces = (sentence, before, meta.get("title", ""), meta.get("heading", ""), meta.get("row_text", ""))
+    raw = " ".join(pieces)
+    stands = Stands(raw, raw.lower(), lambda: frozenset().union(*map(term_set, pieces)))
     return any(stands(name) for name in subjects)
 
 

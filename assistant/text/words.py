@@ -75,6 +75,13 @@ def content_terms(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
+def term_set(text: str) -> frozenset[str]:
+    """``content_terms`` of a sentence, title or heading as a set, cached: the name checks ask it of the
+    same sentences and headings for every candidate near them, question after question."""
+    return frozenset(content_terms(text))
+
+
 @lru_cache(maxsize=65536)
 def word_terms(word: str) -> frozenset[str]:
     """``content_terms`` of one word or token, cached: answering asks it of every word of every candidate
