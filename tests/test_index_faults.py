@@ -145,16 +145,16 @@ def _change(corpus: Path) -> None:
     (corpus / "new.md").write_text("# New\n\nThe Chitose plant will open in 2027 with 500 workers.\n", encoding="utf-8")
 
 
-def _crash_on_embed_call(monkeypatch, n: int) -> None:
-    real, calls = build_module.Build._embed, []
+def _crash_on_store_call(monkeypatch, n: int) -> None:
+    real, calls = build_module.Build._store, []
 
-    def embed(self, *args, **kwargs):
+    def store(self, *args, **kwargs):
         calls.append(1)
         if len(calls) == n:
             raise Crash()
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(build_module.Build, "_embed", embed)
+    monkeypatch.setattr(build_module.Build, "_store", store)
     monkeypatch.setattr(build_module, "BATCH", 1)  # one file per batch, so there is a "between"
 
 
@@ -164,7 +164,7 @@ def test_crash_mid_build_keeps_the_old_index_and_the_next_ingest_completes(work,
     before = Manifest.load(index)
     _change(corpus)
     expected = clean_records(corpus, tmp_path)
-    _crash_on_embed_call(monkeypatch, 2 if not rebuild else 3)
+    _crash_on_store_call(monkeypatch, 2 if not rebuild else 3)
     with pytest.raises(Crash):
         run_ingest(corpus, index, rebuild=rebuild)
     monkeypatch.undo()

@@ -117,3 +117,35 @@ def test_every_change_builds_a_new_collection_and_the_old_one_lives_one_generati
     before = token(tmp_path / "index")
     assert bot.ingest(progress=False).embedded == 0 and token(tmp_path / "index") == before  # nothing changed, nothing written
     assert not needs_ingest(bot.settings)
+
+
+def test_the_model_embeds_a_batch_while_the_one_before_is_stored(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import CORPUS
+
+    from assistant.index import build as build_module
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    monkeypatch.setattr(build_module, "BATCH", 2)
+    spans: dict[str, list[tuple[float, float]]] = {"embed": [], "store": []}
+
+    def timed(kind, real):
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spans[kind].append((start, time.perf_counter()))
+        return run
+
+    monkeypatch.setattr(build_module, "_embed", timed("embed", build_module._embed))
+    monkeypatch.setattr(build_module.Build, "_store", timed("store", build_module.Build._store))
+    bot = Assistant(corpus_dir=corpus, index_dir=tmp_path / "index")
+    report = bot.ingest(progress=False)
+    assert len(spans["embed"]) == len(spans["store"]) == -(-report.chunks // 2) >= 3
+    # Batch n+1's model pass starts before batch n is stored, and the batches are stored in order.
+    assert all(spans["embed"][n + 1][0] < spans["store"][n][1] for n in range(len(spans["store"]) - 1))
+    assert not bot.needs_ingest() and report.embedded == report.chunks
+    assert "8.6 billion" in bot.ask("How much did TSMC's factory in southern Japan cost?").text

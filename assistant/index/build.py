@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,33 +133,30 @@ class Build:
 
         # tqdm shows chunks/s and the time left from the total.
         bar = tqdm(total=total, desc="Embedding", unit="chunk", disable=not progress, file=sys.stderr, smoothing=0.05)
-        batch: list[tuple[Pending, int, object]] = []
-        for item in pending:
-            for i, chunk in enumerate(item.chunks()):
-                if i < item.done:
-                    continue
-                batch.append((item, i, chunk))
-                if len(batch) >= BATCH:
-                    self._embed(batch, embeddings, bar)
-                    batch = []
-        if batch:
-            self._embed(batch, embeddings, bar)
+        # The model embeds one batch while the batch before it is written and committed and the next
+        # one is cut into chunks: otherwise the cores wait on those steps for a tenth of an ingest.
+        # Batches are still stored and committed in order, each only once its vectors are in.
+        model = ThreadPoolExecutor(1, thread_name_prefix="embed")
+        try:
+            previous = None
+            for batch in _batches(pending):
+                current = (batch, model.submit(_embed, batch, embeddings))
+                if previous is not None:
+                    self._store(*previous, bar)
+                previous = current
+            if previous is not None:
+                self._store(*previous, bar)
+        finally:
+            model.shutdown(cancel_futures=True)
         bar.close()
 
-    def _embed(self, batch: list[tuple[Pending, int, object]], embeddings, bar) -> None:
-        ids = [chunk_id(p.source, p.entry["sha256"], i) for p, i, _ in batch]
-        texts = [c.page_content for _, _, c in batch]
-        if hasattr(embeddings, "embed_chunks"):
-            # The sentences' vectors come from the same model pass; stored before the batch is
-            # committed, so a committed chunk always has them.
-            chunks = [(c.page_content, c.metadata.get("prefix_len", 0)) for _, _, c in batch]
-            embedded = embeddings.embed_chunks(chunks)
-            vectors = [v for v, _ in embedded]
-            self._save_pools({pool_key(*c): p for c, (_, p) in zip(chunks, embedded) if p is not None})
-        else:
-            vectors = embeddings.embed_documents(texts)
+    def _store(self, batch: list[tuple[Pending, int, object]], embedded: Future, bar) -> None:
+        vectors, pools = embedded.result()
+        if pools:  # stored before the batch is committed, so a committed chunk always has them
+            self._save_pools(pools)
         with store.store_errors(self.settings, "writing the index"):
-            store.add_records(self.collection, ids, texts, [c.metadata for _, _, c in batch], vectors)
+            store.add_records(self.collection, [chunk_id(p.source, p.entry["sha256"], i) for p, i, _ in batch],
+                              [c.page_content for _, _, c in batch], [c.metadata for _, _, c in batch], vectors)
         for p, i, _ in batch:
             p.done = i + 1
         for p in {id(p): p for p, _, _ in batch}.values():
@@ -203,6 +201,31 @@ class Build:
         _save(manifest, self.settings.index_dir, LIVE)
         discard(self.settings.index_dir, BUILDING)
         return manifest
+
+
+def _batches(pending: list[Pending]) -> Iterator[list[tuple[Pending, int, object]]]:
+    """The chunks not stored yet, ``BATCH`` at a time, as (file, chunk number, chunk)."""
+    batch: list[tuple[Pending, int, object]] = []
+    for item in pending:
+        for i, chunk in enumerate(item.chunks()):
+            if i < item.done:
+                continue
+            batch.append((item, i, chunk))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _embed(batch: list[tuple[Pending, int, object]], embeddings) -> tuple[list, dict]:
+    """The batch's vectors, and its sentences' pools by chunk key when the embedder gives them
+    (``sentence_pools``: pooled from the same model pass)."""
+    if not hasattr(embeddings, "embed_chunks"):
+        return embeddings.embed_documents([c.page_content for _, _, c in batch]), {}
+    chunks = [(c.page_content, c.metadata.get("prefix_len", 0)) for _, _, c in batch]
+    embedded = embeddings.embed_chunks(chunks)
+    return [v for v, _ in embedded], {pool_key(*c): p for c, (_, p) in zip(chunks, embedded) if p is not None}
 
 
 def _save(manifest: Manifest, index_dir: Path, name: str) -> None:
