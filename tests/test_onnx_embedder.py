@@ -98,6 +98,17 @@ def test_batches_run_side_by_side_give_what_one_worker_gives(onnx_cache, corpus_
         assert len(offsets1) == len(states1) > 0
 
 
+def test_a_damaged_export_is_reported_with_what_to_do(tmp_path):
+    path = resolve_model_path(DEFAULT_MODEL)
+    folder = export_dir(path, tmp_path)
+    folder.mkdir(parents=True)
+    (folder / FP32_FILE).write_bytes(b"not an onnx graph")
+    model = OnnxEmbeddings(path, quantized=False, cache_root=tmp_path)  # the session loads in the background
+    for _ in range(2):  # the first model call reports it, and so does every later one
+        with pytest.raises(EmbeddingModelError, match="delete that folder"):
+            model.embed_query("Rapidus")
+
+
 def test_a_long_text_is_truncated_not_rejected(onnx_cache):
     model = OnnxEmbeddings(resolve_model_path(DEFAULT_MODEL), quantized=True, cache_root=onnx_cache)
     long, short = model.embed_documents(["chips " * 2000, ""])

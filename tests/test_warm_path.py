@@ -70,4 +70,4 @@ def test_no_spinning_thread_pools_while_answering(seed_bot):
     assert blas and all(pool["num_threads"] == 1 for pool in blas)
     model = seed_bot._embeddings.inner  # the default backend: onnxruntime
     options = model.session.get_session_options()
-    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    assert options.intra_op_num_threads == 1  # each model call on its caller's thread: no pool left to spin

@@ -13,8 +13,9 @@ import json
 import logging
 import os
 import tempfile
+import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -233,12 +234,22 @@ class OnnxEmbeddings(Embeddings):
         # about 1 ms. The session's ``run`` is thread-safe and releases the GIL.
         options.intra_op_num_threads = 1
         self.workers = max(1, workers or _cores())
+        # onnxruntime builds the session (0.3 s on a small machine) without holding the GIL, so it is built
+        # in the background while the caller goes on opening the index; the first model call waits for it.
+        self._session: Future = Future()
+        threading.Thread(target=self._load_session, args=(ort, options), name="onnx-session", daemon=True).start()
+
+    def _load_session(self, ort, options) -> None:
         try:
-            self.session = ort.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
+            session = ort.InferenceSession(str(self.file), options, providers=["CPUExecutionProvider"])
+            self._session.set_result((session, [i.name for i in session.get_inputs()]))
         except Exception as exc:  # a damaged cache file: say where it is
-            raise EmbeddingModelError(f"cannot load the ONNX model {self.file} ({exc}); delete that folder to "
-                                      "export it again") from exc
-        self.inputs = [i.name for i in self.session.get_inputs()]
+            self._session.set_exception(EmbeddingModelError(
+                f"cannot load the ONNX model {self.file} ({exc}); delete that folder to export it again"))
+
+    @property
+    def session(self):
+        return self._session.result()[0]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return [v.tolist() for v, _, _ in self._run(texts, keep_states=False)] if texts else []
@@ -287,7 +298,8 @@ class OnnxEmbeddings(Embeddings):
             ids[n, :len(row)] = row
             mask[n, :len(row)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, {name: feed[name] for name in self.inputs})[0]
+        session, inputs = self._session.result()
+        hidden = session.run(None, {name: feed[name] for name in inputs})[0]
         if self.pooling == "cls":
             pooled = hidden[:, 0]
         else:
