@@ -272,20 +272,21 @@ class OnnxEmbeddings(Embeddings):
         def encode(batch: list[int]):
             return batch, *self._encode([ids[i] for i in batch])
 
-        if len(batches) > 1 and self.workers > 1:
-            with ThreadPoolExecutor(min(self.workers, len(batches))) as pool:
-                results = list(pool.map(encode, batches))
-        else:
-            results = map(encode, batches)
-        for batch, vectors, hidden in results:
-            for row, i in enumerate(batch):
-                if keep_states:
-                    # Each attribute read of an Encoding builds a new Python list: read once, not per token.
-                    special, offsets = encodings[i].special_tokens_mask, encodings[i].offsets
-                    keep = [j for j, s in enumerate(special) if not s]
-                    out[i] = (vectors[row], hidden[row, keep], [offsets[j] for j in keep])
-                else:
-                    out[i] = (vectors[row], None, None)
+        pool = ThreadPoolExecutor(min(self.workers, len(batches))) if len(batches) > 1 and self.workers > 1 else None
+        try:
+            # Each batch's padded states are let go as soon as its texts have their share of them.
+            for batch, vectors, hidden in (pool.map if pool else map)(encode, batches):
+                for row, i in enumerate(batch):
+                    if keep_states:
+                        # Each attribute read of an Encoding builds a new list: read once, not per token.
+                        special, offsets = encodings[i].special_tokens_mask, encodings[i].offsets
+                        keep = [j for j, s in enumerate(special) if not s]
+                        out[i] = (vectors[row], hidden[row, keep], [offsets[j] for j in keep])
+                    else:
+                        out[i] = (vectors[row], None, None)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         return out
 
     def _encode(self, rows: list[list[int]]):
