@@ -48,11 +48,11 @@ if [ "$want_test" = "test" ] && [ ! -x /usr/bin/chromium ]; then
 fi
 
 # The embedder runs on ONNX by default: export the model once now (about 20 s, needs torch) rather
-# than on the first ingest or question. A later run finds the export and only checks it loads.
+# than on the first ingest or question. A later run finds the export and only checks that it embeds.
 case "${ASSISTANT_EMBEDDING_BACKEND:-onnx}" in
   torch|TORCH) ;;
   *)
     HF_HUB_OFFLINE=1 .venv/bin/python -c \
-      "from assistant.index.embeddings import embeddings_for; from assistant.settings import Settings; embeddings_for(Settings.load())"
+      "from assistant.index.embeddings import embeddings_for; from assistant.settings import Settings; embeddings_for(Settings.load()).embed_query('chips')"
     ;;
 esac

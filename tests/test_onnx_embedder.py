@@ -109,6 +109,19 @@ def test_a_damaged_export_is_reported_with_what_to_do(tmp_path):
             model.embed_query("Rapidus")
 
 
+def test_a_process_that_exits_while_the_session_loads_exits_cleanly(onnx_cache):
+    # The session is built in a thread; the interpreter must not kill it inside onnxruntime (abort, 134).
+    code = (
+        "from assistant.index.onnx_embedder import OnnxEmbeddings\n"
+        "from assistant.index.embeddings import DEFAULT_MODEL, resolve_model_path\n"
+        f"OnnxEmbeddings(resolve_model_path(DEFAULT_MODEL), quantized=False, cache_root={str(onnx_cache)!r})\n"
+    )
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        assert done.returncode == 0 and "terminate" not in done.stderr, done.stderr
+
+
 def test_a_long_text_is_truncated_not_rejected(onnx_cache):
     model = OnnxEmbeddings(resolve_model_path(DEFAULT_MODEL), quantized=True, cache_root=onnx_cache)
     long, short = model.embed_documents(["chips " * 2000, ""])

@@ -236,8 +236,10 @@ class OnnxEmbeddings(Embeddings):
         self.workers = max(1, workers or _cores())
         # onnxruntime builds the session (0.3 s on a small machine) without holding the GIL, so it is built
         # in the background while the caller goes on opening the index; the first model call waits for it.
+        # Not a daemon: a process that exits meanwhile waits for it, as killing a thread inside
+        # onnxruntime aborts the interpreter.
         self._session: Future = Future()
-        threading.Thread(target=self._load_session, args=(ort, options), name="onnx-session", daemon=True).start()
+        threading.Thread(target=self._load_session, args=(ort, options), name="onnx-session").start()
 
     def _load_session(self, ort, options) -> None:
         try:
