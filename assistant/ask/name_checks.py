@@ -119,7 +119,9 @@ def names_in_report(names: list[str], document: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _stems_of(document: str) -> frozenset[str]:
-    """A whole document's stems, once per document: near-miss questions look in every pooled report."""
+    """A whole document's stems, once per document: near-miss questions look in every pooled report.
+    ``term_set`` computes the same for sentences and headings; whole reports get this smaller cache of
+    their own so that they never crowd the sentences out or hold thousands of large sets."""
     return frozenset(content_terms(document))
 
 
