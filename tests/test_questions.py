@@ -133,6 +133,7 @@ def test_amounts_read_letter_currencies_and_indian_scales(text, money):
     ("text", "unit"),
     [("R$1.8 billion", "brl"), ("20 billion zlotys", "pln"), ("SEK 12.5bn", "sek"), ("12 billion koruna", "czk"),
      ("S$1 billion", "sgd"), ("$5 billion", "usd"),
+     ("¥10 trillion", "yen"), ("￥2 trillion", "yen"),  # the full-width sign of Japanese-set text too
      # whose dollars, written before the word
      ("65 billion US dollars", "usd"), ("5 billion Taiwan dollars", "twd"), ("2 billion Canadian dollars", "cad")],
 )

@@ -24,7 +24,9 @@ def find_publisher(question: str, publishers: Iterable[str]) -> tuple[str | None
     low = question.lower()
     for name in sorted(set(publishers), key=len, reverse=True):
         core = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
-        if len(core) < 3:
+        # The name must stand in the question as written: checked before a pattern is compiled for
+        # it, as a corpus names a publisher per document and a new process compiles each once.
+        if len(core) < 3 or core.lower() not in low:
             continue
         m = re.search(rf"\b{_LEAD_RE}{re.escape(core.lower())}(?:'s|’s)?\b\s*,?\s*", low)
         if m:

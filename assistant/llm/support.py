@@ -26,7 +26,7 @@ def normalise(text: str) -> str:
     """Lower case, footnotes and punctuation dropped, possessives cut, spaces collapsed, padded."""
     text = FOOTNOTE_RE.sub(" ", text)
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    text = re.sub(r"[-–—$€¥£]", " ", text.lower())
+    text = re.sub(r"[-–—$€¥￥£]", " ", text.lower())
     words = (w.strip(".'") for w in re.findall(r"[\w.%']+", text))  # "Taiwan." is "taiwan"; "8.6" stays
     return " " + " ".join(w for w in words if w).replace("'s ", " ").replace("’s ", " ") + " "
 

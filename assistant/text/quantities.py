@@ -11,7 +11,7 @@ import re
 
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9,
           "trillion": 1e12, "tn": 1e12}
-PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "£": "gbp", "₩": "won", "₹": "inr", "rs": "inr",
+PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "￥": "yen", "£": "gbp", "₩": "won", "₹": "inr", "rs": "inr",
                 "rs.": "inr", "rm": "myr", "nis": "ils", "s$": "sgd", "nt$": "twd", "c$": "cad", "a$": "aud", "hk$": "hkd",
                 "r$": "brl", "mx$": "mxn", "nz$": "nzd",
                 # ISO codes before the figure ("JPY 1.2 trillion", "USD 500 million", "SEK 12.5bn")
@@ -47,7 +47,7 @@ _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, rev
 _WHOSE = "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
-    r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
+    r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥￥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
     r"(?:\s?(?:(?P<whose>" + _WHOSE + r")\s(?=dollars?\b))?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
