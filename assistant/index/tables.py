@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.text.quantities import CURRENCY_SIGNS
+
 _DELIMITER_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _EMPHASIS_RE = re.compile(r"^[*_`~]+|[*_`~]+$")
 
@@ -70,7 +72,7 @@ def header_is_data(cells: list[str]) -> bool:
     filled = [clean_cell(c) for c in cells]
     if len(filled) != 2 or not all(filled) or any(ch.isdigit() for ch in filled[0]):
         return False
-    return bool(re.search(r"\d", _YEAR_ONLY_RE.sub("", filled[1])) or re.search(r"[$€£¥￥₩₹%]", filled[1]))
+    return bool(re.search(r"\d", _YEAR_ONLY_RE.sub("", filled[1])) or re.search(rf"[{CURRENCY_SIGNS}%]", filled[1]))
 
 
 def row_text(headers: list[str], cells: list[str]) -> str:

@@ -9,10 +9,11 @@ the two words). Meaning alone is never enough: a fluent sentence with one change
 from __future__ import annotations
 
 import re
+
 import numpy as np
 
-from assistant.text.quantities import missing_quantities
 from assistant.text.names import name_runs
+from assistant.text.quantities import CURRENCY_SIGNS, missing_quantities
 from assistant.text.words import FOOTNOTE_RE, content_terms
 
 NEGATION_RE = re.compile(r"\b(?:not|no longer|never|no|none|neither|nor|without|cannot|n't|unlikely|fail(?:s|ed)? to)\b|n't\b", re.I)
@@ -26,7 +27,7 @@ def normalise(text: str) -> str:
     """Lower case, footnotes and punctuation dropped, possessives cut, spaces collapsed, padded."""
     text = FOOTNOTE_RE.sub(" ", text)
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    text = re.sub(r"[-–—$€¥￥£]", " ", text.lower())
+    text = re.sub(rf"[-–—{CURRENCY_SIGNS}]", " ", text.lower())
     words = (w.strip(".'") for w in re.findall(r"[\w.%']+", text))  # "Taiwan." is "taiwan"; "8.6" stays
     return " " + " ".join(w for w in words if w).replace("'s ", " ").replace("’s ", " ") + " "
 

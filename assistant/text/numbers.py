@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from string import ascii_letters
 
-from assistant.text.quantities import CURRENCY_WORDS, ISO_BEFORE, LETTER_DOLLARS
+from assistant.text.quantities import CURRENCY_SIGNS, CURRENCY_WORDS, ISO_BEFORE, LETTER_DOLLARS
 from assistant.text.words import STOPWORDS
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -23,7 +23,7 @@ MONTH_NAMES = "january february march april may june july august september octob
 MONTHS = MONTH_NAMES + " jan feb mar apr jun jul aug sep sept oct nov dec"
 
 _MONEY = (
-    rf"(?:(?:{LETTER_DOLLARS}|[$€£¥￥₩₹]|\b(?:rm|rs\.?|nis|{ISO_BEFORE})(?=\s?\d))\s?{_NUM}(?:[\s-]*(?:{_SCALE}|lakhs?|crores?)\b)?)"  # "RM500 billion", "Rs 7,600 crore", "NIS 11.1 billion"
+    rf"(?:(?:{LETTER_DOLLARS}|[{CURRENCY_SIGNS}]|\b(?:rm|rs\.?|nis|{ISO_BEFORE})(?=\s?\d))\s?{_NUM}(?:[\s-]*(?:{_SCALE}|lakhs?|crores?)\b)?)"  # "RM500 billion", "Rs 7,600 crore", "NIS 11.1 billion"
     rf"|(?:\b{_NUM}[\s-]*(?:{_SCALE}[\s-]*)?(?:{_CURRENCY_WORD}\b|%|percent\b))"
 )
 MONEY_RE = re.compile(_MONEY, re.IGNORECASE)

@@ -20,6 +20,8 @@ PREFIX_UNITS = {"$": "usd", "us$": "usd", "€": "eur", "¥": "yen", "￥": "yen
                 "nok": "nok", "dkk": "dkk", "pln": "pln", "czk": "czk", "huf": "huf", "brl": "brl", "mxn": "mxn",
                 "thb": "thb", "php": "php", "idr": "idr", "myr": "myr", "vnd": "vnd", "ils": "ils", "sar": "sar",
                 "aed": "aed", "zar": "zar", "nzd": "nzd", "hkd": "hkd"}
+# The one-character signs among them ("$", "¥", "￥"), for every pattern that finds a sum by its sign.
+CURRENCY_SIGNS = re.escape("".join(u for u in PREFIX_UNITS if len(u) == 1))
 # ISO codes that stand before a figure: the prefixes above of three letters.
 ISO_BEFORE = "|".join(sorted(u for u in PREFIX_UNITS if len(u) == 3 and u.isalpha() and u not in ("nis",)))
 # Letters that name a dollar before its sign ("NT$", "S$", "R$"): the prefixes above ending in "$".
@@ -47,7 +49,7 @@ _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, rev
 _WHOSE = "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
-    r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[$€¥￥£₩₹])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
+    r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[" + CURRENCY_SIGNS + r"])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
     r"(?:\s?(?:(?P<whose>" + _WHOSE + r")\s(?=dollars?\b))?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
