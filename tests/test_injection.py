@@ -672,3 +672,33 @@ def test_detector_is_fast_enough():
     for s in sentences:
         kind(s)
     assert time.perf_counter() - began < 2.0, len(sentences)
+
+
+def test_word_filter_skips_no_rule_that_matches():
+    """Each rule is searched only in text holding the words it needs (``text.literals``): over every
+    sentence written here and every sentence of the dev corpora, a rule that matches was never
+    skipped, and the filter skips most searches (else it is no use)."""
+    from assistant.ask.untrusted import _normalise, _rules_with_needs
+    from assistant.text.literals import folded, may_match
+    from assistant.text.sentences import split_sentences
+
+    texts = [*MORE_INSTRUCTIONS, *BENIGN, *WRITTEN_BLIND, *KNOWN_MISSES, *MORE_BENIGN]
+    for folder in DEV_DIRS:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in {".md", ".txt", ".html"}):
+            body = path.read_text(encoding="utf-8", errors="ignore")
+            texts += [body[s.start : s.end] for s in split_sentences(body)]
+    rules = _rules_with_needs()
+    matched = skipped = searched = 0
+    for text in texts:
+        norm = _normalise(text)
+        words = folded(norm)
+        for kind, rule, needs in rules:
+            hit = rule.search(norm) is not None
+            matched += hit
+            if may_match(needs, words):
+                searched += 1
+            else:
+                skipped += 1
+                assert not hit, (kind, rule.pattern[:80], text)
+    assert matched >= len(WRITTEN_BLIND) and len(texts) >= 2000
+    assert skipped > 2 * searched, (skipped, searched)
