@@ -678,7 +678,7 @@ def test_word_filter_skips_no_rule_that_matches():
     """Each rule is searched only in text holding the words it needs (``text.literals``): over every
     sentence written here and every sentence of the dev corpora, a rule that matches was never
     skipped, and the filter skips most searches (else it is no use)."""
-    from assistant.ask.untrusted import _normalise, _rules_with_needs
+    from assistant.ask.untrusted import _normalise, _rules_with_needs, compiled_rule
     from assistant.text.literals import folded, may_match
     from assistant.text.sentences import split_sentences
 
@@ -692,13 +692,13 @@ def test_word_filter_skips_no_rule_that_matches():
     for text in texts:
         norm = _normalise(text)
         words = folded(norm)
-        for kind, rule, needs in rules:
-            hit = rule.search(norm) is not None
+        for kind, source, needs in rules:
+            hit = compiled_rule(source).search(norm) is not None
             matched += hit
             if may_match(needs, words):
                 searched += 1
             else:
                 skipped += 1
-                assert not hit, (kind, rule.pattern[:80], text)
+                assert not hit, (kind, source[:80], text)
     assert matched >= len(WRITTEN_BLIND) and len(texts) >= 2000
     assert skipped > 2 * searched, (skipped, searched)

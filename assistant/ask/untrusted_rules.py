@@ -1,13 +1,11 @@
 """The grammar of text addressed to the answerer: its vocabulary and the rules that recognise it.
 
 ``assistant.ask.untrusted`` applies these rules to each normalised sentence, heading and title; each
-rule is (kind, pattern), kind being "addressed" (written to an AI), "vocative" ("LLMs: ..."),
+rule is (kind, pattern source), kind being "addressed" (written to an AI), "vocative" ("LLMs: ..."),
 "directive" (shapes the answer), "role" (role play, chat-template markers) or "override".
 """
 
 from __future__ import annotations
-
-import re
 
 
 def _alt(words: str) -> str:
@@ -133,11 +131,13 @@ _YOU_ASKED = (
 )
 
 
-def _rule(kind: str, *parts: str) -> tuple[str, re.Pattern[str]]:
-    return kind, re.compile("".join(parts), re.I)
+def _rule(kind: str, *parts: str) -> tuple[str, str]:
+    return kind, "".join(parts)
 
 
-RULES: list[tuple[str, re.Pattern[str]]] = [
+# Sources, not compiled patterns: ``untrusted`` compiles a rule when a sentence first holds the words
+# it needs, so a one-shot answer compiles the few rules its sentences can match, not all of them.
+RULES: list[tuple[str, str]] = [
     # ------------------------------------------------ addressed to an AI
     _rule("addressed", r"\b(?:note|notes|message|messages|memo|notice|instructions?|directives?|reminder|hint|warning|",
           r"p\.?s\.?|n\.?b\.?|heads[- ]up|psst|announcement|correction|clarification|advisory|summary|tl;?dr|briefing|",

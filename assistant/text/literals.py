@@ -40,11 +40,12 @@ def _fold(text: str) -> str:
 Needs = list[frozenset[str]]
 
 
-def needed(pattern: re.Pattern[str]) -> Needs:
-    """Groups of strings a match of ``pattern`` contains one of each (see the module doc); no groups
-    when nothing is certain, or when the parser cannot be read (a pattern is then always tried)."""
+def needed(pattern: str, flags: int = 0) -> Needs:
+    """Groups of strings a match of ``pattern`` (with ``flags``) contains one of each (see the module
+    doc); no groups when nothing is certain, or when the parser cannot be read (a pattern is then
+    always tried)."""
     try:
-        return _sequence(_parser.parse(pattern.pattern, pattern.flags), False)
+        return _sequence(_parser.parse(pattern, flags), False)
     except Exception:  # noqa: BLE001 - a private parser that changed shape costs speed, never a match
         return []
 
