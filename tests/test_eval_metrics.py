@@ -8,7 +8,7 @@ import pytest
 
 from assistant.errors import AssistantError, QuestionSetError
 from assistant.evaluation import metrics
-from assistant.evaluation.cases import load_cases
+from assistant.evaluation.cases import Outcome, load_cases
 from assistant.evaluation.metrics import check_floors, per_kind, score_question, summarise
 from assistant.evaluation.report import (
     ReportError,
@@ -18,7 +18,6 @@ from assistant.evaluation.report import (
     render_markdown,
     write_report,
 )
-from assistant.evaluation.cases import Outcome
 from assistant.evaluation.runner import run_questions
 
 EVIDENCE = "10-trillion-yen ($65 billion) investment package"

@@ -16,7 +16,14 @@ from assistant.benchmark.synthetic import default_doc_dirs, sentences
 from assistant.errors import EmbeddingModelError, SettingsError
 from assistant.index.embeddings import DEFAULT_MODEL, load_embeddings, resolve_model_path
 from assistant.index.onnx_embedder import (
-    FP32_FILE, INT8_FILE, TOKENS_PER_BATCH, OnnxEmbeddings, _batches, ensure_exported, export_dir, max_length,
+    FP32_FILE,
+    INT8_FILE,
+    TOKENS_PER_BATCH,
+    OnnxEmbeddings,
+    _batches,
+    ensure_exported,
+    export_dir,
+    max_length,
 )
 from assistant.settings import Settings
 

@@ -135,7 +135,9 @@ def test_amounts_read_letter_currencies_and_indian_scales(text, money):
      ("S$1 billion", "sgd"), ("$5 billion", "usd"),
      ("¥10 trillion", "yen"), ("￥2 trillion", "yen"),  # the full-width sign of Japanese-set text too
      # whose dollars, written before the word
-     ("65 billion US dollars", "usd"), ("5 billion Taiwan dollars", "twd"), ("2 billion Canadian dollars", "cad")],
+     ("65 billion US dollars", "usd"), ("5 billion Taiwan dollars", "twd"), ("2 billion Canadian dollars", "cad"),
+     # whose currency, written before its own word
+     ("10 trillion Japanese yen", "yen"), ("2 trillion South Korean won", "won"), ("3 billion renminbi", "yuan")],
 )
 def test_each_currency_is_told_apart(text, unit):
     assert quantities(text) == [(pytest.approx(quantities(text)[0][0]), unit)]
@@ -155,7 +157,8 @@ def test_figures_compare_however_their_scale_is_joined(text, values):
     [("What is the Intel project in Poland worth in zlotys?", "pln"), ("How much is it worth in US dollars?", "usd"),
      ("How much did it cost in reais?", "brl"), ("Which plant in Dong Nai province got the grant?", None),
      # every currency word a figure is read with may be asked in, ISO codes too
-     ("What is the budget in kroner?", "krone"), ("What is the loan worth in SEK?", "sek")],
+     ("What is the budget in kroner?", "krone"), ("What is the loan worth in SEK?", "sek"),
+     ("What is the package worth in Japanese yen?", "yen")],
 )
 def test_the_currency_asked_in(question, currency):
     assert asked_currency(question) == currency
@@ -352,6 +355,7 @@ def test_an_amount_of_money_is_told_from_other_amounts(question, money):
     assert analyse(question).money is money
     assert [is_money(f) for f in ("£211 million", "Rs 10,372 crore", "114 billion", "21 exaflops", "1.4 gigawatts")] == [
         True, True, True, False, False]
+    assert [is_money(f) for f in ("500 Japanese yen", "40 US dollars", "500 Japanese companies")] == [True, True, False]
     # a share says what part, not what sum: "capped at 30 percent" answers no question about spending
     assert [is_money(f) for f in ("30 percent", "25%", "$5 billion")] == [False, False, True]
 
@@ -568,3 +572,41 @@ def test_a_question_after_a_preamble_gets_the_plain_answer(seed_bot):
     wrapped = seed_bot.ask("I'm writing a briefing on tech policy for my team. How much is Japan's investment "
                            "package worth? Thanks a lot!")
     assert not wrapped.abstained and wrapped.text == plain.text
+
+
+def test_a_figure_stated_for_another_year_does_not_answer_for_the_asked_one():
+    """Asked "in 2024", a figure a report of 2025 gives for "this year" is another year's; one for
+    "last year", one that names 2024, or one that names no year at all may answer."""
+    from langchain_core.documents import Document
+
+    from assistant.ask.candidates import Candidate
+    from assistant.ask.figure_checks import of_what_is_asked
+    from assistant.text.stats import CorpusStats
+
+    doc = Document(page_content="", metadata={"source": "wire.txt", "date": "2025-01-16", "start": 0})
+    said = {
+        "this year": "TSMC will raise capital spending this year to between $38 billion and $42 billion.",
+        "last year": "TSMC spent $29.8 billion on capital spending last year.",
+        "named": "Capital spending reached $29.8 billion in 2024, up from 2023.",
+        "none": "Capital spending came to about $30 billion.",
+        "other": "Capital spending was $30.4 billion in 2023.",
+    }
+    cands = {k: Candidate(doc, 0, len(t), t, facts=("$1",)) for k, t in said.items()}
+    stats = CorpusStats(list(said.values()))
+    kept = of_what_is_asked(analyse("How much did TSMC spend in 2024?"), list(cands.values()), stats)
+    assert [k for k, c in cands.items() if c in kept] == ["last year", "named", "none"]
+    assert len(of_what_is_asked(analyse("How much does TSMC spend?"), list(cands.values()), stats)) == 5  # no year asked
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("TSMC opened its first plant in Kikuyo, Kumamoto prefecture, in February 2024.", ["Kikuyo", "Kumamoto"]),
+    ("Rapidus is building in Chitose, on the northern island of Hokkaido.", ["Chitose", "Hokkaido"]),
+    ("Samsung expands in Gyeonggi Province and in the city of Pyeongtaek.", ["Gyeonggi Province", "Pyeongtaek"]),
+    ("The Kumamoto Prefecture government said so in Tokyo on Monday.", ["Kumamoto", "Tokyo"]),
+    ("The court in The Hague ruled in March.", ["The Hague"]),  # a month after "in" is a time
+    ("Japan will spend it in Japan and Taiwan.", []),  # asked below a country: countries do not count
+])
+def test_places_below_a_country_are_named_after_in_or_as_an_area(text, found):
+    from assistant.text.names import places
+
+    assert places(text, below_country=True) == found

@@ -87,6 +87,23 @@ def _stated_as_done(cand: Candidate) -> bool:
     return not _PLANNED_RE.search(text) or bool(_HAPPENED_RE.search(text))
 
 
+# "in 2024", "for fiscal 2025", "during FY2023": the year a figure question asks about.
+_ASKED_YEAR_RE = re.compile(r"\b(?:in|during|for|of)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s?)?((?:19|20)\d\d)\b", re.I)
+_YEAR_RE = re.compile(r"(?<![\d.,$])((?:19|20)\d\d)(?!,?\d)")
+_RELATIVE_YEAR = {"this year": 0, "last year": -1, "next year": 1}
+_RELATIVE_YEAR_RE = re.compile(r"\b(this|last|next) year\b", re.I)
+
+
+def _stated_years(cand: Candidate) -> set[int]:
+    """The years a sentence speaks of: those it writes, and "this/last/next year" read from its report's date."""
+    text = clean(cand.text)
+    years = {int(y) for y in _YEAR_RE.findall(text)}
+    dated = _YEAR_RE.search(str(cand.doc.metadata.get("date") or ""))
+    if dated:
+        years |= {int(dated.group(1)) + _RELATIVE_YEAR[m.group(0).lower()] for m in _RELATIVE_YEAR_RE.finditer(text)}
+    return years
+
+
 def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> list[Candidate]:
     """The sentences whose figure measures what is asked, as asked: a neighbouring figure (another
     kind of job, the whole where a part is asked) is a near-miss, in the first answer and in a
@@ -109,6 +126,11 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         # The part a share is asked of must be named where its figure stands: by its most specific word.
         part = max(question.portion, key=stats.weight)
         cands = [c for c in cands if c.matched.get(part, 0.0) >= SAME_MEASURE]
+    asked_year = _ASKED_YEAR_RE.search(question.text)
+    if asked_year:
+        # A figure stated for other years only ("this year" in a report of 2025) is another year's.
+        year = int(asked_year.group(1))
+        cands = [c for c in cands if not (years := _stated_years(c)) or year in years]
     if _ASKS_ACTUAL_RE.search(question.text):
         cands = [c for c in cands if _stated_as_done(c)]
     return [c for c in cands if in_terms(c, question)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.text.numbers import NUMBER_WORDS
-from assistant.text.quantities import DOLLARS_OF, SUFFIX_UNITS
+from assistant.text.quantities import DOLLARS_OF, NATIONAL, SUFFIX_UNITS
 from assistant.text.words import QUESTION_FRAME_STEMS, content_terms, stem
 
 # Currency words as a question names them ("in zlotys", "how many yen"): those ``text.quantities``
@@ -15,6 +15,7 @@ _CURRENCY_OF = {w: unit for w, unit in SUFFIX_UNITS.items() if unit != "%" and w
 _ASKED_CURRENCY_RE = re.compile(
     r"\b(?:in|how\s+many(?:\s+(?:thousand|million|billion|trillion|crore|lakh)s?(?:\s+of)?)?)\s+(?:the\s+)?"
     r"(" + "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True)) + r")?\s*"
+    r"(?:" + NATIONAL + r"\s+)?"  # "in Japanese yen": the currency's word says it
     r"(" + "|".join(sorted(_CURRENCY_OF, key=len, reverse=True)) + r")s?\b", re.I)
 
 

@@ -230,10 +230,10 @@ def _okapi(docs: list[list[str]]) -> Any:
     """A ``bm25s.BM25`` holding rank-bm25's Okapi weights: built here in numpy (bm25s's own IDF
     variants differ from Okapi's for words in most chunks, which would move small corpora's
     rankings), stored and scored by bm25s."""
+    from array import array
+
     import bm25s
     import numpy as np
-
-    from array import array
 
     vocab: dict[str, int] = {}
     flat = array("q")  # 8 bytes a token, not a Python int object each

@@ -18,10 +18,10 @@ from langchain_core.documents import Document
 
 from assistant.answers import Answer, Citation, chunk_body
 from assistant.ask.untrusted import mask_instructions
-from assistant.text.quantities import missing_quantities
 from assistant.llm.support import MIN_COVERAGE, WordCover, fact_problems, negated, normalise
 from assistant.text.names import name_runs
 from assistant.text.numbers import scaled_numbers
+from assistant.text.quantities import missing_quantities
 from assistant.text.sentences import split_sentences
 from assistant.text.words import FOOTNOTE_RE, content_terms
 

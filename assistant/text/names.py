@@ -79,6 +79,10 @@ def capital_of(name: str) -> list[str]:
 
 # --- Places --------------------------------------------------------------------------------------
 
+_AREA = r"(?:prefecture|province|county|region|district|state|island|city|town|village|municipality)"
+_NAME = r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+# "Kumamoto prefecture", "Gyeonggi Province"; "the city of Chitose", "the northern island of Hokkaido".
+_AREA_RE = re.compile(rf"\b({_NAME})\s+(?i:{_AREA})\b(?!\s+of\b)|\b(?i:{_AREA})\s+of\s+({_NAME})")
 _LOCATIVE_RE = re.compile(r"\b(?:in|at|near|from|to|outside|inside|across|around)\s+(?:the\s+)?((?:[a-z]+\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 
 
@@ -118,17 +122,24 @@ _CONTINENTS = ("americ", "europ", "afric", "asia", "austral")
 
 
 def places(text: str, below_country: bool) -> list[str]:
-    """Capitalised names after a locative preposition ("in Hiroshima"); with ``below_country``
-    (a city, region or prefecture is asked for), names of countries do not count."""
-    out = []
-    for m in _LOCATIVE_RE.finditer(FOOTNOTE_RE.sub("", text)):
-        name = " ".join(w for w in m.group(1).split() if w[:1].isupper())
-        if not name or name.lower() in STOPWORDS:
+    """Capitalised names after a locative preposition ("in Hiroshima"), or named as an area ("Kumamoto
+    prefecture", "the northern island of Hokkaido"); with ``below_country`` (a city, region or
+    prefecture is asked for), names of countries do not count. A time is no place ("in February")."""
+    text = FOOTNOTE_RE.sub("", text)
+    found: list[tuple[int, int, str]] = []
+    for m in (*_LOCATIVE_RE.finditer(text), *_AREA_RE.finditer(text)):
+        if any(m.start() < end and start < m.end() for start, end, _ in found):
+            continue  # "in Gyeonggi Province" is one place, not two
+        group = next(g for g in m.groups() if g)
+        if m.re is _AREA_RE:
+            group = re.sub(r"^(?:The|A|An)\s+", "", group)  # "The Kumamoto Prefecture government" opens a sentence
+        name = " ".join(w for w in group.split() if w[:1].isupper())
+        if not name or name.lower() in STOPWORDS or is_date_word(name):
             continue
         if below_country and is_country_or_demonym(name):
             continue
-        out.append(name)
-    return out
+        found.append((m.start(), m.end(), name))
+    return list(dict.fromkeys(name for _, _, name in sorted(found)))
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}")

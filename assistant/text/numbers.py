@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from string import ascii_letters
 
-from assistant.text.quantities import CURRENCY_SIGNS, CURRENCY_WORDS, ISO_BEFORE, LETTER_DOLLARS
+from assistant.text.quantities import CURRENCY_QUALIFIER, CURRENCY_SIGNS, CURRENCY_WORDS, ISO_BEFORE, LETTER_DOLLARS
 from assistant.text.words import STOPWORDS
 
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -24,7 +24,7 @@ MONTHS = MONTH_NAMES + " jan feb mar apr jun jul aug sep sept oct nov dec"
 
 _MONEY = (
     rf"(?:(?:{LETTER_DOLLARS}|[{CURRENCY_SIGNS}]|\b(?:rm|rs\.?|nis|{ISO_BEFORE})(?=\s?\d))\s?{_NUM}(?:[\s-]*(?:{_SCALE}|lakhs?|crores?)\b)?)"  # "RM500 billion", "Rs 7,600 crore", "NIS 11.1 billion"
-    rf"|(?:\b{_NUM}[\s-]*(?:{_SCALE}[\s-]*)?(?:{_CURRENCY_WORD}\b|%|percent\b))"
+    rf"|(?:\b{_NUM}[\s-]*(?:{_SCALE}[\s-]*)?(?:(?:{CURRENCY_QUALIFIER}\s+)?{_CURRENCY_WORD}\b|%|percent\b))"
 )
 MONEY_RE = re.compile(_MONEY, re.IGNORECASE)
 AMOUNT_RE = re.compile(rf"{_MONEY}|(?:\b{_NUM}[\s-]*{_SCALE}\b)", re.IGNORECASE)

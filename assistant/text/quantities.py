@@ -28,7 +28,7 @@ ISO_BEFORE = "|".join(sorted(u for u in PREFIX_UNITS if len(u) == 3 and u.isalph
 LETTER_DOLLARS = r"\b(?:" + "|".join(sorted(u[:-1] for u in PREFIX_UNITS if len(u) > 1 and u.endswith("$"))) + r")\$"
 SUFFIX_UNITS = {"yen": "yen", "dollars": "usd", "dollar": "usd", "usd": "usd", "euros": "eur", "euro": "eur",
                 "eur": "eur", "pounds": "gbp", "won": "won", "yuan": "yuan", "ringgit": "myr", "rupees": "inr",
-                "dong": "vnd", "baht": "thb", "shekels": "ils", "shekel": "ils", "zloty": "pln", "rupiah": "idr", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
+                "dong": "vnd", "baht": "thb", "shekels": "ils", "shekel": "ils", "zloty": "pln", "rupiah": "idr", "renminbi": "yuan", "riyals": "sar", "riyal": "sar", "dirhams": "aed",
                 "dirham": "aed", "pesos": "mxn", "francs": "chf", "pound": "gbp", "rupee": "inr", "jpy": "yen",
                 "gbp": "gbp", "cny": "yuan", "krw": "won", "zlotys": "pln", "reais": "brl", "koruna": "czk",
                 "kronor": "sek", "krona": "sek", "kroner": "krone", "krone": "krone", "forint": "huf", "rand": "zar",
@@ -45,13 +45,22 @@ WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 # Whose dollars, written before the word ("65 billion US dollars", "5 billion Taiwan dollars").
 DOLLARS_OF = {"us": "usd", "u.s.": "usd", "american": "usd", "nt": "twd", "taiwan": "twd", "new taiwan": "twd",
               "singapore": "sgd", "canadian": "cad", "australian": "aud", "hong kong": "hkd"}
+# Whose currency, written between a figure and its word ("10 trillion Japanese yen", "5 billion South
+# Korean won"): the word alone says the unit, so these only let it be read past the adjective.
+NATIONALS = ("japanese", "korean", "south korean", "chinese", "indian", "malaysian", "thai", "indonesian",
+             "vietnamese", "israeli", "new israeli", "swiss", "british", "swedish", "norwegian", "danish", "polish",
+             "czech", "hungarian", "brazilian", "mexican", "south african", "turkish", "saudi", "philippine", "emirati")
+NATIONAL = "(?:" + "|".join(sorted(NATIONALS, key=len, reverse=True)) + ")"
 _UNIT_AFTER = "|".join(sorted((re.escape(u) for u in SUFFIX_UNITS), key=len, reverse=True))
 _WHOSE = "|".join(sorted((re.escape(q) for q in DOLLARS_OF), key=len, reverse=True))
+# Either kind of word before a currency's word, for patterns that only need to read past it.
+CURRENCY_QUALIFIER = "(?:" + "|".join(sorted([*NATIONALS, *map(re.escape, DOLLARS_OF)], key=len, reverse=True)) + ")"
 QUANTITY_RE = re.compile(
     # Letter prefixes ("RM500", "NT$6", "Rs 10,372") start a word; a bare "$" may follow one ("NT$")
     r"(?P<pre>" + LETTER_DOLLARS + r"|\brs\.?|\brm|\bnis|\b(?:" + ISO_BEFORE + r")(?=\s?\d)|[" + CURRENCY_SIGNS + r"])?\s?(?P<num>\d+(?:[.,]\d+)*|" + "|".join(WORD_NUMBERS) + r")(?:st|nd|rd|th)?(?!\d)"  # "31st" is the number 31; "200MW" the number 200
     r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?"
-    r"(?:\s?(?:(?P<whose>" + _WHOSE + r")\s(?=dollars?\b))?(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
+    r"(?:\s?(?:(?P<whose>" + _WHOSE + r")\s(?=dollars?\b)|" + NATIONAL + r"\s)?"
+    r"(?P<post>" + _UNIT_AFTER + r")(?![a-z]))?",
     re.I,
 )
 
