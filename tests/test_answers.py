@@ -644,3 +644,30 @@ def test_each_part_of_a_two_part_question_is_answered_from_its_own_line(tmp_path
     })
     answer = bot.ask("How many jobs are expected at the Harbor fab in Dresden, and how many at the Crolles fab in France?")
     assert "2,000" in answer.text and "1,000" in answer.text, answer.text
+
+
+def test_one_of_several_like_things_is_answered_for_the_one_asked(tmp_path):
+    # Asked for the second plant, the first plant's cost is a near-miss; the first plant may go
+    # unnamed as "first", the second is named.
+    bot = _bot_over(tmp_path, "plants.md",
+                    "# Hiroshima memory plants\n\nThe chipmaker opened a 500 billion yen memory plant in Hiroshima "
+                    "in 2023 and is planning a second facility nearby.\n\nIts workforce in the city is about 4,000 "
+                    "people.\n")
+    assert bot.ask("How much did the second Hiroshima memory plant cost?").abstained
+    assert "500 billion yen" in bot.ask("How much did the first Hiroshima memory plant cost?").text
+    (tmp_path / "b").mkdir()
+    bot = _bot_over(tmp_path / "b", "plants.md",
+                    "# Hiroshima memory plants\n\nThe chipmaker opened a 500 billion yen memory plant in Hiroshima "
+                    "in 2023. The second plant, which is due to open in 2027, will cost 760 billion yen.\n")
+    answer = bot.ask("How much will the second Hiroshima memory plant cost?")
+    assert "760 billion yen" in answer.text and "500 billion" not in answer.text.split("[1]")[0]
+
+
+def test_a_figure_for_another_year_does_not_answer_and_japanese_yen_is_yen(tmp_path):
+    bot = _bot_over(tmp_path, "capex.md",
+                    "---\ntitle: Kyushu foundry raises spending\ndate: 2025-01-16\n---\n\n# Kyushu foundry\n\n"
+                    "The Kyushu foundry said on Thursday it would raise capital spending this year to 900 billion "
+                    "Japanese yen.\n\nIts staff grew by 300 people.\n")
+    assert bot.ask("How much did the Kyushu foundry spend on capital spending in 2024?").abstained
+    answer = bot.ask("How much will the Kyushu foundry spend on capital spending in 2025, in yen?")
+    assert "900 billion" in answer.text and not answer.abstained

@@ -88,7 +88,8 @@ def _stated_as_done(cand: Candidate) -> bool:
 
 
 # "in 2024", "for fiscal 2025", "during FY2023": the year a figure question asks about.
-_ASKED_YEAR_RE = re.compile(r"\b(?:in|during|for|of)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s?)?((?:19|20)\d\d)\b", re.I)
+_ASKED_YEAR_RE = re.compile(
+    r"\b(?:in|during|for|of)\s+(?:(?:the\s+)?fiscal\s+(?:year\s+)?|FY\s?)?((?:19|20)\d\d)\b", re.I)
 _YEAR_RE = re.compile(r"(?<![\d.,$])((?:19|20)\d\d)(?!,?\d)")
 _RELATIVE_YEAR = {"this year": 0, "last year": -1, "next year": 1}
 _RELATIVE_YEAR_RE = re.compile(r"\b(this|last|next) year\b", re.I)
@@ -102,6 +103,58 @@ def _stated_years(cand: Candidate) -> set[int]:
     if dated:
         years |= {int(dated.group(1)) + _RELATIVE_YEAR[m.group(0).lower()] for m in _RELATIVE_YEAR_RE.finditer(text)}
     return years
+
+
+# Which of several like things is asked: "the second plant", "the third phase", "phase II", "Fab 2".
+# Times ("the second quarter", "first half") are dates, not one of several things.
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+                  "5th": 5}
+_NUMERALS = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "one": 1, "two": 2,
+             "three": 3, "four": 4, "five": 5}
+_ONES = (r"(?:plants?|fabs?|factor(?:y|ies)|facilit(?:y|ies)|phases?|rounds?|calls?|cohorts?|units?|lines?|"
+         r"stages?|tranches?|sites?|modules?|mods?|buildings?|projects?|funds?|campus(?:es)?|machines?|systems?|"
+         r"clusters?|reactors?|towers?)")
+# ... and "second-largest", "first-ever" rank or stress, they do not pick one out.
+_ORDINAL_RE = re.compile(
+    rf"\b({'|'.join(_ORDINAL_WORDS)})\b(?!-)(?!\s+(?:quarter|half|time|week|month|year|day)s?\b)", re.I)
+_ORDINAL_ONE_RE = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)})[\s-]+(?:[\w-]+\s+){{0,3}}?{_ONES}\b", re.I)
+_NUMBERED_ONE_RE = re.compile(rf"\b{_ONES}\s+(?:no\.?\s*)?({'|'.join(_NUMERALS)})\b", re.I)
+
+
+def asked_ordinal(question: str) -> int | None:
+    """Which one of several like things the question asks about ("TSMC's second Kumamoto plant": 2,
+    "phase II of the fund": 2). A numbered name ("Big Fund III", "Fab 21") is a name: the name
+    checks hold it to its report."""
+    m = _ORDINAL_ONE_RE.search(question)
+    if m:
+        return _ORDINAL_WORDS[m.group(1).lower()]
+    for m in _NUMBERED_ONE_RE.finditer(question):
+        if m.group(0)[0].islower() and (m.group(1).isdigit() or m.group(1).isupper() or len(m.group(1)) > 2):
+            return _NUMERALS[m.group(1).lower()]
+    return None
+
+
+def _ordinals_at(text: str) -> list[tuple[int, int]]:
+    """(offset, which) of each "second", "phase II", "Fab 2" in ``text``."""
+    found = [(m.start(), _ORDINAL_WORDS[m.group(1).lower()]) for m in _ORDINAL_RE.finditer(text)]
+    found += [(m.start(), _NUMERALS[m.group(1).lower()]) for m in _NUMBERED_ONE_RE.finditer(text)
+              if m.group(1).isdigit() or m.group(1).isupper() or len(m.group(1)) > 2]
+    return found
+
+
+def _of_the_asked_one(cand: Candidate, which: int) -> bool:
+    """Does the sentence give a figure of the asked one of several ("the second plant")? The asked
+    ordinal stands before a figure, or just after it ("$13.9 billion for the second plant"). "The
+    first" often goes unsaid: a figure of the first is one no other ordinal comes before."""
+    text = clean(cand.text)
+    spots = [(at, at + len(fact)) for fact in cand.facts if (at := text.find(fact)) >= 0] or [(len(text), len(text))]
+    ordinals = _ordinals_at(text)
+    for at, end in spots:
+        if any(n == which and pos < end + 30 for pos, n in ordinals):  # up to about five words past it
+            return True
+        if which == 1 and not any(n != 1 and pos < at for pos, n in ordinals):
+            return True
+    return False
 
 
 def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: CorpusStats) -> list[Candidate]:
@@ -131,6 +184,10 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         # A figure stated for other years only ("this year" in a report of 2025) is another year's.
         year = int(asked_year.group(1))
         cands = [c for c in cands if not (years := _stated_years(c)) or year in years]
+    which = asked_ordinal(question.text)
+    if which:
+        # "How much will the second plant cost?": the first plant's cost is a near-miss.
+        cands = [c for c in cands if _of_the_asked_one(c, which)]
     if _ASKS_ACTUAL_RE.search(question.text):
         cands = [c for c in cands if _stated_as_done(c)]
     return [c for c in cands if in_terms(c, question)]
