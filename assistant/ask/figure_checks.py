@@ -1,7 +1,8 @@
 """Does a sentence's figure measure what a figure question asks, as asked? The measure it names
 ("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
-of "X itself", the currency and period asked in, a day where "what date" is asked, and, asked what
-has happened, a figure stated as done rather than only planned. A neighbouring figure that fails
+of "X itself", the currency and period asked in, a day where "what date" is asked, the year asked
+("in 2024"), which of several like things ("the second plant"), and, asked what has happened, a
+figure stated as done rather than only planned. A neighbouring figure that fails
 one of these is a near-miss, for the first answer and for a disagreeing report's figure alike
 (``extractive``)."""
 
@@ -121,6 +122,12 @@ _ORDINAL_ONE_RE = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)})[\s-]+(?:[\w-]+\s+
 _NUMBERED_ONE_RE = re.compile(rf"\b{_ONES}\s+(?:no\.?\s*)?({'|'.join(_NUMERALS)})\b", re.I)
 
 
+def _numeral(m: re.Match[str]) -> int | None:
+    """The number of "phase II", "Fab 2", "stage two"; None for "phase i" (a lower-case "i" is a word)."""
+    word = m.group(1)
+    return _NUMERALS[word.lower()] if word.isdigit() or word.isupper() or len(word) > 2 else None
+
+
 def asked_ordinal(question: str) -> int | None:
     """Which one of several like things the question asks about ("TSMC's second Kumamoto plant": 2,
     "phase II of the fund": 2). A numbered name ("Big Fund III", "Fab 21") is a name: the name
@@ -128,18 +135,14 @@ def asked_ordinal(question: str) -> int | None:
     m = _ORDINAL_ONE_RE.search(question)
     if m:
         return _ORDINAL_WORDS[m.group(1).lower()]
-    for m in _NUMBERED_ONE_RE.finditer(question):
-        if m.group(0)[0].islower() and (m.group(1).isdigit() or m.group(1).isupper() or len(m.group(1)) > 2):
-            return _NUMERALS[m.group(1).lower()]
-    return None
+    return next((n for m in _NUMBERED_ONE_RE.finditer(question) if m.group(0)[0].islower() and (n := _numeral(m))),
+                None)
 
 
 def _ordinals_at(text: str) -> list[tuple[int, int]]:
     """(offset, which) of each "second", "phase II", "Fab 2" in ``text``."""
     found = [(m.start(), _ORDINAL_WORDS[m.group(1).lower()]) for m in _ORDINAL_RE.finditer(text)]
-    found += [(m.start(), _NUMERALS[m.group(1).lower()]) for m in _NUMBERED_ONE_RE.finditer(text)
-              if m.group(1).isdigit() or m.group(1).isupper() or len(m.group(1)) > 2]
-    return found
+    return found + [(m.start(), n) for m in _NUMBERED_ONE_RE.finditer(text) if (n := _numeral(m))]
 
 
 def _of_the_asked_one(cand: Candidate, which: int) -> bool:

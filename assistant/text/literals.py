@@ -9,9 +9,10 @@ for a word is a substring test, not a regex search.
 ``needed(pattern)`` reads the pattern's parse tree (the standard library's own parser) and returns
 groups of alternatives: a match holds at least one string of every group. Strings are case-folded
 with every non-word character made a space, and start with a space where the pattern puts a word
-boundary before them; ``folded(text)`` makes a text comparable. Anything the reading does not
-understand (a look-around, a character class, an optional part) simply adds no need, so a
-skipped pattern is one that could not have matched.
+boundary before them; ``folded(text)`` makes a text comparable. What a positive look-around
+holds is needed too. Anything else the reading does not take up (a negative look-around, a
+character class, an optional part) simply adds no need, so a skipped pattern is one that could
+not have matched.
 """
 
 from __future__ import annotations
