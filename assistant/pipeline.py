@@ -22,6 +22,8 @@ from assistant.settings import Settings
 if TYPE_CHECKING:
     from langchain_core.documents import Document
     from langchain_core.language_models import BaseChatModel
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.vectorstores import VectorStore
 
     from assistant.ask.candidates import Candidate
     from assistant.ask.evidence import Evidence
@@ -132,10 +134,10 @@ class Assistant:
             self._embeddings = embeddings_for(self.settings)
         _one_blas_thread()
         for attempt in range(2):
-            live = open_live(self.settings, self._embeddings, self._build)
+            live = open_live(self.settings, self._build)
             retriever = HybridRetriever(
-                store=live.store, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k,
-                index_dir=self.settings.index_dir, collection=live.manifest.collection,
+                collection=live.collection, embeddings=self._embeddings, k=self.settings.k, rrf_k=self.settings.rrf_k,
+                index_dir=self.settings.index_dir, name=live.manifest.collection,
             )
             try:
                 with store_errors(self.settings, "reading the index"):
@@ -212,7 +214,18 @@ class Assistant:
 
         index = self._current()
         with store_errors(self.settings, "searching the index", narrow=True):
-            return index.retriever.invoke(query, k=k or self.settings.k)
+            return index.retriever.search(query, k or self.settings.k)
+
+    def retriever(self) -> "BaseRetriever":
+        """The hybrid retrieval of ``retrieve`` as a LangChain retriever, for composing chains of your own."""
+        return self._current().retriever.as_retriever()
+
+    def vector_store(self) -> "VectorStore":
+        """The live index's Chroma collection as a LangChain vector store (dense search only), for
+        composing chains of your own. It reads the collection as of this call; after an ingest, ask again."""
+        from assistant.index.store import open_store
+
+        return open_store(self.settings, self._embeddings, self._current().retriever.name)
 
     def model_passages(self, question: str, history: object = None, k: int | None = None) -> "list[Document]":
         """The passages LLM mode sends the model for ``question``, numbered [1].. in this order (a
@@ -223,7 +236,7 @@ class Assistant:
         pairs = parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         index, evidence = self._gather(question, pairs, self.settings.k)
         standalone = question if not pairs else evidence.query
-        return passages_for(index.retriever, standalone, evidence, k or self.settings.llm_k)
+        return passages_for(index.retriever.as_retriever(), standalone, evidence, k or self.settings.llm_k)
 
     def ask(self, question: str, history: object = None, k: int | None = None) -> Answer:
         """Answer ``question``; ``history`` holds earlier ``(question, answer)`` turns for follow-ups.
@@ -296,6 +309,6 @@ class Assistant:
                 model = self._chat_model or build_chat_model(self.settings)
                 from assistant.llm.support import WordCover
 
-                self._generator = Generator(model, self._retriever, self.settings.llm_timeout)
+                self._generator = Generator(model, self._retriever.as_retriever(), self.settings.llm_timeout)
                 self._generator.cover = WordCover(self._embeddings)
             return self._generator

@@ -600,13 +600,13 @@ def test_a_part_naming_its_own_subject_is_also_searched_alone(seed_bot, monkeypa
     from assistant.ask.retrieval import HybridRetriever
 
     searched: list[str] = []
-    original = HybridRetriever._get_relevant_documents
+    original = HybridRetriever.search
 
-    def spy(self, query, *, run_manager, k=None):
+    def spy(self, query, k=None):
         searched.append(query)
-        return original(self, query, run_manager=run_manager, k=k)
+        return original(self, query, k)
 
-    monkeypatch.setattr(HybridRetriever, "_get_relevant_documents", spy)
+    monkeypatch.setattr(HybridRetriever, "search", spy)
     answer = seed_bot.ask("Which companies are building the AI grid, and how much did TSMC's factory in southern Japan cost?")
     assert "how much did TSMC's factory in southern Japan cost" in searched, searched
     assert "8.6 billion" in answer.text, answer.text

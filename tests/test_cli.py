@@ -58,6 +58,19 @@ def test_ask_json_round_trip(tmp_path, corpus_copy):
     assert ingest.returncode == 0 and "0 added" in ingest.stdout and "1 unchanged" in ingest.stdout
 
 
+def test_a_one_shot_answer_imports_no_tracing_and_no_torch(tmp_path, corpus_copy):
+    # LangChain's retriever and vector-store modules pull in its tracers and LangSmith's client: 0.8 s
+    # of a one-shot answer that the offline answerer never uses (``ask/retrieval.py``).
+    index = str(tmp_path / "index")
+    assert _run("ingest", "--corpus", str(corpus_copy), "--index", index).returncode == 0
+    out = _cli_then(
+        ["ask", "How much did TSMC's factory in southern Japan cost?", "--corpus", str(corpus_copy), "--index", index],
+        "heavy = [m for m in ('langsmith', 'langchain_core.retrievers', 'langchain_core.vectorstores', "
+        "'langchain_chroma', 'torch', 'sentence_transformers') if m in sys.modules]\nprint('HEAVY', heavy)",
+    )
+    assert "8.6 billion" in out and "HEAVY []" in out, out
+
+
 def test_errors_are_one_line_without_traceback(tmp_path):
     empty = _run("ask", "   ", "--index", str(tmp_path / "index"))
     assert empty.returncode == 1

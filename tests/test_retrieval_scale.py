@@ -15,7 +15,7 @@ from assistant.index import verified
 from assistant.index.ingest import ingest
 from assistant.index.keywords import KEYWORDS, WORDS, KeywordIndex
 from assistant.index.manifest import Manifest
-from assistant.index.store import all_chunks, chroma_client, open_store
+from assistant.index.store import all_chunks, chroma_client
 from assistant.settings import Settings
 
 QUESTIONS = [
@@ -49,7 +49,7 @@ def test_the_ingest_saves_the_keyword_index_of_the_collection_it_switches_to(ind
     stats = json.loads((folder / "stats.json").read_text(encoding="utf-8"))
     assert stats["n"] == live.chunk_count() and "kumamoto" in stats["df"]
     # What the reader loads describes exactly the collection's chunks, in their order.
-    chunks = all_chunks(open_store(settings, None, live.collection, chroma_client(settings)))
+    chunks = all_chunks(chroma_client(settings).get_collection(live.collection))
     loaded = KeywordIndex.load(settings.index_dir, live.collection, chunks)
     assert loaded is not None and loaded.stats.df == KeywordIndex.build(chunks).stats.df
     assert KeywordIndex.load(settings.index_dir, live.collection, chunks[1:]) is None  # other chunks: not used
@@ -71,7 +71,7 @@ def test_a_missing_or_damaged_keyword_index_is_rebuilt_on_open_with_the_same_ran
     assert after == before and any(after)
     # Saved again, whole: the next reader loads it.
     assert json.loads((folder / "stats.json").read_text(encoding="utf-8"))["fingerprint"] == stats["fingerprint"]
-    chunks = all_chunks(open_store(settings, None, live.collection, chroma_client(settings)))
+    chunks = all_chunks(chroma_client(settings).get_collection(live.collection))
     assert KeywordIndex.load(settings.index_dir, live.collection, chunks) is not None
 
 
@@ -114,7 +114,7 @@ def test_a_large_corpus_is_read_page_by_page(indexed, monkeypatch):
 
     settings, live = indexed
     monkeypatch.setattr(store, "PAGE", 2)  # several pages even for the seed corpus
-    chunks = all_chunks(open_store(settings, None, live.collection, chroma_client(settings)))
+    chunks = all_chunks(chroma_client(settings).get_collection(live.collection))
     assert len(chunks) == live.chunk_count() and len({c[0] for c in chunks}) == len(chunks)
     assert store.stored_ids(chroma_client(settings).get_collection(live.collection)) == live.ids()
 
@@ -147,3 +147,22 @@ def test_the_first_reader_saves_the_frequent_words_vectors_and_later_readers_rea
     assert other._current().retriever.word_vectors is None
     assert [other.ask(q).text for q in QUESTIONS] == answers
     assert KeywordIndex.load(settings.index_dir, manifest.collection, other._current().retriever.chunks).word_vectors
+
+
+def test_the_langchain_views_search_the_live_index(seed_bot):
+    # The answerers search the collection directly; chains of one's own get LangChain's own types.
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.vectorstores import VectorStore
+
+    question = "How many engineers did the Kumamoto plant hire?"
+    retriever = seed_bot.retriever()
+    assert isinstance(retriever, BaseRetriever)
+    assert [d.metadata["start"] for d in retriever.invoke(question, k=3)] == [
+        d.metadata["start"] for d in seed_bot.retrieve(question, 3)
+    ]
+    store = seed_bot.vector_store()
+    assert isinstance(store, VectorStore)
+    dense = store.similarity_search_with_score(question, k=3)
+    best = max(seed_bot.retrieve(question, 7), key=lambda d: d.metadata["dense"])
+    assert dense[0][0].metadata["start"] == best.metadata["start"]
+    assert abs((1.0 - dense[0][1]) - best.metadata["dense"]) < 1e-4

@@ -82,9 +82,9 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
         history = [*history, (context, "")]
     parsed, query = resolve(asked, history, retriever.stats.proper)
     if publisher:
-        pool = [d for d in retriever.invoke(query, k=SCOPED_FETCH) if d.metadata.get("publisher") == publisher][: 2 * k]
+        pool = [d for d in retriever.search(query, SCOPED_FETCH) if d.metadata.get("publisher") == publisher][: 2 * k]
     else:
-        pool = retriever.invoke(query, k=2 * k)
+        pool = retriever.search(query, 2 * k)
     passages = pool[:k]
     parts = parts_of(parsed, query, retriever.stats.proper)
     seen = {(d.metadata["source"], d.metadata["start"]) for d in pool}
@@ -96,7 +96,7 @@ def gather(question: str, history: History, retriever: HybridRetriever, k: int) 
             # own passages may rank below the other part's.
             queries.append(part.text)
     for part_query in queries:
-        for doc in retriever.invoke(part_query, k=k):
+        for doc in retriever.search(part_query, k):
             key = (doc.metadata["source"], doc.metadata["start"])
             if key not in seen:
                 seen.add(key)

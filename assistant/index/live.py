@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from assistant.errors import IndexStoreError, IndexUnreachableError
 from assistant.index import store
@@ -18,16 +18,12 @@ from assistant.index.ingest import index_usable
 from assistant.index.manifest import Manifest, token
 from assistant.settings import Settings
 
-if TYPE_CHECKING:
-    from langchain_chroma import Chroma
-    from langchain_core.embeddings import Embeddings
-
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class LiveIndex:
-    store: "Chroma"
+    collection: Any  # the Chroma collection, searched directly (``ask/retrieval.py`` says why)
     manifest: Manifest
     token: tuple | None  # the live manifest's token when it was read
 
@@ -36,7 +32,7 @@ class _Mismatch(IndexStoreError):
     """The collection does not hold what the manifest lists (damaged): only an ingest mends it."""
 
 
-def open_live(settings: Settings, embeddings: "Embeddings", build: Callable[[], object]) -> LiveIndex:
+def open_live(settings: Settings, build: Callable[[], object]) -> LiveIndex:
     """The live index, opened for reading; ``build`` (an ingest) runs first when there is none, and
     repairs it when its collection is missing or does not hold what the manifest lists."""
     problem: IndexStoreError | None = None
@@ -48,7 +44,7 @@ def open_live(settings: Settings, embeddings: "Embeddings", build: Callable[[], 
                 build()
             continue
         try:
-            return _open(settings, embeddings, manifest, seen)
+            return _open(settings, manifest, seen)
         except IndexUnreachableError:
             raise
         except _Mismatch as exc:
@@ -68,7 +64,7 @@ def open_live(settings: Settings, embeddings: "Embeddings", build: Callable[[], 
     )
 
 
-def _open(settings: Settings, embeddings: "Embeddings", manifest: Manifest, seen: tuple | None) -> LiveIndex:
+def _open(settings: Settings, manifest: Manifest, seen: tuple | None) -> LiveIndex:
     with store.store_errors(settings, "opening the index"):
         client = store.chroma_client(settings)
         collection = client.get_collection(manifest.collection)
@@ -78,7 +74,7 @@ def _open(settings: Settings, embeddings: "Embeddings", manifest: Manifest, seen
             f"the index collection {manifest.collection} holds {count} chunks but its manifest lists "
             f"{manifest.chunk_count()}; run `assistant ingest` to repair it"
         )
-    return LiveIndex(store.open_store(settings, embeddings, manifest.collection, client), manifest, seen)
+    return LiveIndex(collection, manifest, seen)
 
 
 def live_records(settings: Settings) -> dict[str, tuple[str, dict]]:

@@ -270,8 +270,9 @@ def add_records(collection, ids: list[str], texts: list[str], metadatas: list[di
 
 
 def open_store(settings: Settings, embeddings: "Embeddings", collection: str, client=None) -> "Chroma":
-    """The LangChain view of an existing collection (never creates one: a reader must not resurrect a
-    deleted collection as an empty one)."""
+    """The LangChain view of an existing collection, for ``Assistant.vector_store`` (never creates one:
+    a reader must not resurrect a deleted collection as an empty one). The answerers search the
+    collection itself (``ask/retrieval.py``)."""
     from langchain_chroma import Chroma
 
     with store_errors(settings, "opening the index"):
@@ -283,7 +284,7 @@ def open_store(settings: Settings, embeddings: "Embeddings", collection: str, cl
         )
 
 
-def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict]]:
+def all_chunks(collection, lean: bool = False) -> list[tuple[str, str, dict]]:
     """Every stored chunk as (id, text, metadata) in document order (source, then offset): the order a
     fresh build inserts them, so keyword ties rank alike however the collection was built.
 
@@ -293,7 +294,7 @@ def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict
         rows = []
         offset = 0
         while True:
-            page = store.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+            page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
             rows += [
                 (i, text, {"source": m.get("source", ""), "start": m.get("start", 0), "prefix_len": m.get("prefix_len", 0)})
                 for i, text, m in zip(page["ids"], page["documents"], page["metadatas"])
@@ -302,6 +303,6 @@ def all_chunks(store: "Chroma", lean: bool = False) -> list[tuple[str, str, dict
                 break
             offset += PAGE
     else:
-        data = get_all(store, ["documents", "metadatas"])
+        data = get_all(collection, ["documents", "metadatas"])
         rows = list(zip(data["ids"], data["documents"], data["metadatas"]))
     return sorted(rows, key=lambda r: (str(r[2].get("source", "")), r[2].get("start", 0), r[0]))
