@@ -597,6 +597,22 @@ def test_a_figure_stated_for_another_year_does_not_answer_for_the_asked_one():
     assert [k for k, c in cands.items() if c in kept] == ["last year", "named", "none"]
     # a question that asks no year keeps them all
     assert len(of_what_is_asked(analyse("How much does TSMC spend?"), list(cands.values()), stats)) == 5
+    # "last year" is read in each report's frame: 2024 for this report of 2025
+    kept = of_what_is_asked(analyse("How much did TSMC spend last year?"), list(cands.values()), stats)
+    assert [k for k, c in cands.items() if c in kept] == ["last year", "named", "none"]
+    kept = of_what_is_asked(analyse("How much will TSMC spend this year?"), list(cands.values()), stats)
+    assert [k for k, c in cands.items() if c in kept] == ["this year", "none"]
+    # an undated report: only the words compare, and a year it writes cannot be placed
+    undated = Document(page_content="", metadata={"source": "notes.txt", "start": 0})
+    plain = {k: Candidate(undated, 0, len(t), t, facts=("$1",)) for k, t in said.items()}
+    kept = of_what_is_asked(analyse("How much did TSMC spend last year?"), list(plain.values()), stats)
+    assert [k for k, c in plain.items() if c in kept] == ["last year", "named", "none", "other"]
+
+
+def test_last_year_s_figure_is_not_this_year_s(seed_bot):
+    # The article gives "this year's" IMD ranking only.
+    assert "31st" in seed_bot.ask("What rank did Japan get in this year's IMD digital competitiveness ranking?").text
+    assert seed_bot.ask("What rank did Japan get in last year's IMD digital competitiveness ranking?").abstained
 
 
 @pytest.mark.parametrize(("text", "found"), [

@@ -1,9 +1,9 @@
 """Does a sentence's figure measure what a figure question asks, as asked? The measure it names
 ("budget", "employees"), the kind counted ("construction" jobs), the part a share is of, the owner
 of "X itself", the currency and period asked in, a day where "what date" is asked, the year asked
-("in 2024"), which of several like things ("the second plant"), and, asked what has happened, a
-figure stated as done rather than only planned. A neighbouring figure that fails
-one of these is a near-miss, for the first answer and for a disagreeing report's figure alike
+("in 2024", "last year's"), which of several like things ("the second plant"), and, asked what has
+happened, a figure stated as done rather than only planned. A neighbouring figure that fails one of
+these is a near-miss, for the first answer and for a disagreeing report's figure alike
 (``extractive``)."""
 
 from __future__ import annotations
@@ -106,6 +106,19 @@ def _stated_years(cand: Candidate) -> set[int]:
     return years
 
 
+def _of_the_asked_relative_year(cand: Candidate, asked: int) -> bool:
+    """Asked "last year's", does the sentence speak of that year? Read in its report's frame: in a
+    dated report, "last year" is the report's year before (and a year it writes must be that one);
+    in an undated one only the words compare ("this year's ranking" is no answer to "last year's")."""
+    text = clean(cand.text)
+    relative = {_RELATIVE_YEAR[m.group(0).lower()] for m in _RELATIVE_YEAR_RE.finditer(text)}
+    dated = _YEAR_RE.search(str(cand.doc.metadata.get("date") or ""))
+    if dated:
+        stated = _stated_years(cand)
+        return not stated or int(dated.group(1)) + asked in stated
+    return not relative or asked in relative
+
+
 # Which of several like things is asked: "the second plant", "the third phase", "phase II", "Fab 2".
 # Times ("the second quarter", "first half") are dates, not one of several things.
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
@@ -187,6 +200,9 @@ def of_what_is_asked(question: ParsedQuestion, cands: list[Candidate], stats: Co
         # A figure stated for other years only ("this year" in a report of 2025) is another year's.
         year = int(asked_year.group(1))
         cands = [c for c in cands if not (years := _stated_years(c)) or year in years]
+    elif relative := _RELATIVE_YEAR_RE.search(question.text):
+        # "Last year's ranking": a sentence about this year's is a near-miss.
+        cands = [c for c in cands if _of_the_asked_relative_year(c, _RELATIVE_YEAR[relative.group(0).lower()])]
     which = asked_ordinal(question.text)
     if which:
         # "How much will the second plant cost?": the first plant's cost is a near-miss.
