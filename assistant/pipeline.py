@@ -225,7 +225,8 @@ class Assistant:
         composing chains of your own. It reads the collection as of this call; after an ingest, ask again."""
         from assistant.index.store import open_store
 
-        return open_store(self.settings, self._embeddings, self._current().retriever.name)
+        index = self._current()  # loads the embedding model too, which the store embeds queries with
+        return open_store(self.settings, self._embeddings, index.retriever.name)
 
     def model_passages(self, question: str, history: object = None, k: int | None = None) -> "list[Document]":
         """The passages LLM mode sends the model for ``question``, numbered [1].. in this order (a

@@ -110,12 +110,11 @@ def _of_the_asked_relative_year(cand: Candidate, asked: int) -> bool:
     """Asked "last year's", does the sentence speak of that year? Read in its report's frame: in a
     dated report, "last year" is the report's year before (and a year it writes must be that one);
     in an undated one only the words compare ("this year's ranking" is no answer to "last year's")."""
-    text = clean(cand.text)
-    relative = {_RELATIVE_YEAR[m.group(0).lower()] for m in _RELATIVE_YEAR_RE.finditer(text)}
     dated = _YEAR_RE.search(str(cand.doc.metadata.get("date") or ""))
     if dated:
         stated = _stated_years(cand)
         return not stated or int(dated.group(1)) + asked in stated
+    relative = {_RELATIVE_YEAR[m.group(0).lower()] for m in _RELATIVE_YEAR_RE.finditer(clean(cand.text))}
     return not relative or asked in relative
 
 
